@@ -1,0 +1,5 @@
+"""``python -m sim`` is the ``parity`` command."""
+
+from sim.cli import main
+
+raise SystemExit(main())

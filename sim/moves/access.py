@@ -1,0 +1,104 @@
+"""Moves on what the target's staff can do: travel, visas, banking, flights.
+
+These hold a parameter while in force; the engine reads the latest one in
+force (``Simulation.current``), so lifting it restores the one before.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from sim.moves.base import Move
+
+if TYPE_CHECKING:
+    from sim.model import Simulation
+    from sim.state import Measure
+
+
+class TravelRadius(Move):
+    """Confine the target's diplomats to a radius of their post without notice."""
+
+    move: Literal["travel_radius"] = "travel_radius"
+    km: float = Field(gt=0, description="radius in km (25 miles = 40.2 km)")
+
+    summary = "confine the target's staff to a radius around their post"
+    severity = 0.5
+
+
+class TravelNotice(Move):
+    """Require the target's diplomats to notify travel beyond the radius in advance."""
+
+    move: Literal["travel_notice"] = "travel_notice"
+    days: int = Field(ge=0, description="advance notice in days")
+
+    summary = "require advance notice of travel beyond the radius"
+    severity = 0.5
+
+
+class VisaPolicy(Move):
+    """Set how the actor, as host, grants visas to the target's replacement staff.
+
+    Applications already waiting are decided under the policy in force on the
+    day of decision; lifting it restores the previous policy.
+    """
+
+    move: Literal["visa_policy"] = "visa_policy"
+    approval_rate: float = Field(ge=0, le=1, description="chance an application is approved")
+    processing_days: float = Field(ge=0, description="mean days to decide an application")
+    quota: int | None = Field(default=None, ge=0, description="visas granted per year at most")
+
+    summary = "set the approval rate, processing time and yearly quota of visas for the target"
+    severity = 2.0
+
+    def apply(self, sim: Simulation, measure: Measure) -> None:
+        sim.recruit(sim.mission(measure.target))
+
+
+class BankingRestriction(Move):
+    """Restrict the target mission's access to banking services."""
+
+    move: Literal["banking_restriction"] = "banking_restriction"
+
+    summary = "restrict the target mission's banking"
+    severity = 1.0
+
+
+class BankingGuarantee(Move):
+    """Guarantee banking services to the target mission (the 2025 exchange of notes).
+
+    Lifts any banking restriction the actor has in force on the target.
+    """
+
+    move: Literal["banking_guarantee"] = "banking_guarantee"
+
+    summary = "guarantee the target's banking (lifts banking restrictions)"
+    restricts = False
+    severity = 0.0
+
+    def apply(self, sim: Simulation, measure: Measure) -> None:
+        sim.lift_where(measure.target, lambda m: m.move.move == "banking_restriction"
+                       and m.actor == measure.actor)
+
+
+class SuspendFlights(Move):
+    """Suspend direct flights: the target's staff travel by detour, arriving later."""
+
+    move: Literal["suspend_flights"] = "suspend_flights"
+
+    summary = "suspend direct flights: replacements take longer to arrive"
+    severity = 1.0
+
+
+class ResumeFlights(Move):
+    """Resume direct flights: lifts the actor's flight suspension."""
+
+    move: Literal["resume_flights"] = "resume_flights"
+
+    summary = "resume direct flights (lifts the suspension)"
+    persists = False
+
+    def apply(self, sim: Simulation, measure: Measure) -> None:
+        sim.lift_where(measure.target, lambda m: m.move.move == "suspend_flights"
+                       and m.actor == measure.actor)

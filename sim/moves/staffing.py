@@ -1,0 +1,120 @@
+"""Moves on people: expulsions, a staffing ceiling, a local-hire ban, a tenure limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from sim.moves.base import Move
+
+if TYPE_CHECKING:
+    from sim.model import Simulation
+    from sim.state import Measure
+
+
+class Expel(Move):
+    """Declare members of the target's expatriate staff persona non grata.
+
+    They leave after ``notice_days``; their positions are abolished, so the
+    target cannot refill them until the expulsion is lifted.
+    """
+
+    move: Literal["expel"] = "expel"
+    count: int = Field(ge=1, description="people expelled")
+    notice_days: int = Field(default=7, ge=0, description="days until they must be gone")
+    post: str | None = Field(default=None, description="post they are taken from (default: any)")
+
+    summary = "declare staff persona non grata; their positions are abolished"
+    severity = 1.0
+
+    def references(self) -> dict[str, tuple[str, str]]:
+        return {"post": ("post", self.post)} if self.post else {}
+
+    def apply(self, sim: Simulation, measure: Measure) -> None:
+        mission = sim.mission(measure.target)
+
+        def depart() -> None:
+            measure.undo["abolished"] = sim.expel(mission, self.count, self.post)
+
+        sim.after(self.notice_days, measure, depart)
+
+    def lift(self, sim: Simulation, measure: Measure) -> None:
+        sim.restore_positions(sim.mission(measure.target), measure.undo.get("abolished", {}))
+
+
+class StaffCap(Move):
+    """Set a ceiling on the target mission's total staff, expatriate and local.
+
+    From the announcement no replacement is sought above the ceiling; by the
+    deadline the target cuts staff in its own ``reduction_order`` (in 2017 the
+    US cut local employees first), and the positions cut are abolished.
+    """
+
+    move: Literal["staff_cap"] = "staff_cap"
+    ceiling: int = Field(ge=0, description="most staff the target may keep")
+    notice_days: int = Field(default=30, ge=0, description="days until the ceiling is enforced")
+
+    summary = "cap the target's total staff; cuts follow the target's reduction order"
+    severity = 2.0
+
+    def apply(self, sim: Simulation, measure: Measure) -> None:
+        mission = sim.mission(measure.target)
+
+        def enforce() -> None:
+            measure.undo["abolished"] = sim.enforce_ceiling(mission, self.ceiling)
+
+        sim.after(self.notice_days, measure, enforce)
+
+    def lift(self, sim: Simulation, measure: Measure) -> None:
+        sim.restore_positions(sim.mission(measure.target), measure.undo.get("abolished", {}))
+
+
+class LocalHireBan(Move):
+    """Forbid the target mission to employ local staff.
+
+    Every local employee goes on the day it takes effect and none can be
+    hired while it is in force; lifting it lets the mission hire again.
+    """
+
+    move: Literal["local_hire_ban"] = "local_hire_ban"
+    notice_days: int = Field(default=0, ge=0, description="days until it takes effect")
+
+    summary = "ban local employees: all go when it takes effect, none hired while in force"
+    severity = 3.0
+
+    def apply(self, sim: Simulation, measure: Measure) -> None:
+        mission = sim.mission(measure.target)
+        sim.after(self.notice_days, measure, lambda: sim.lay_off_locals(mission))
+
+    def lift(self, sim: Simulation, measure: Measure) -> None:
+        sim.recruit(sim.mission(measure.target))
+
+
+class TenureLimit(Move):
+    """Limit how long a member of the target's staff may stay in post.
+
+    Everyone already over the limit leaves by ``deadline``; everyone else, and
+    every later arrival, leaves on reaching it. Replacements are allowed, so
+    the mission only shrinks if the host is slow to grant their visas.
+    """
+
+    move: Literal["tenure_limit"] = "tenure_limit"
+    years: float = Field(gt=0, description="longest tour allowed, in years")
+    deadline: dt.date | None = Field(
+        default=None, description="date those over the limit must leave by (default: move date)"
+    )
+    posts: list[str] | None = Field(default=None, description="posts covered (default: all)")
+
+    summary = "limit tours to N years: those over it leave by a deadline"
+    severity = 1.5
+
+    def references(self) -> dict[str, tuple[str, str]]:
+        return {f"posts[{i}]": ("post", p) for i, p in enumerate(self.posts or [])}
+
+    def apply(self, sim: Simulation, measure: Measure) -> None:
+        sim.apply_tenure_limit(sim.mission(measure.target), measure)
+
+    def lift(self, sim: Simulation, measure: Measure) -> None:
+        sim.relax_tenure_limit(sim.mission(measure.target), measure)

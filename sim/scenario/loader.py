@@ -1,0 +1,143 @@
+"""Load a scenario file: YAML with line marks, then the schema, then cross-checks.
+
+Every problem found is reported, each on one line as ``file:line: what is
+wrong (what is allowed)``, in a single ``ScenarioError``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import ScenarioError
+from sim.moves import BY_NAME
+from sim.scenario.checks import check_moves, did_you_mean, one_of
+from sim.scenario.schema import Scenario
+from sim.scenario.yamlsource import Source, load_file
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, validate and cross-check a scenario file."""
+    path = Path(path)
+    source = load_file(path)
+    scenario = from_source(source)
+    scenario._sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    return scenario
+
+
+def from_source(source: Source) -> Scenario:
+    """Build a ``Scenario`` from parsed YAML, reporting every problem at once."""
+    if not isinstance(source.data, dict):
+        raise ScenarioError([f"{source.where(())}: a scenario must be a mapping of keys "
+                             "(name, start, end, sides, moves...)"])
+    try:
+        scenario = Scenario.model_validate(source.data)
+    except ValidationError as exc:
+        raise ScenarioError(_messages(exc, source)) from None
+    scenario._file = source.file
+    problems = [f"{source.where(('moves', i, field))}: moves[{i}].{field}: {msg}"
+                for i, field, msg in check_moves(scenario)]
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def _messages(exc: ValidationError, source: Source) -> list[str]:
+    out = []
+    for error in exc.errors():
+        loc = _strip_tags(error["loc"])
+        out.append(f"{source.where(loc)}: {_dotted(loc)}: {_explain(error, source, loc)}")
+    return sorted(set(out), key=lambda m: (_line_of(m), m))
+
+
+def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop the move name pydantic inserts after ``moves[i]`` in a tagged union."""
+    if len(loc) >= 3 and loc[0] == "moves" and loc[2] in BY_NAME:
+        return (*loc[:2], *loc[3:])
+    return tuple(loc)
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "scenario"
+
+
+def _line_of(message: str) -> int:
+    parts = message.split(":")
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
+def _explain(error: dict[str, Any], source: Source, loc: tuple[Any, ...]) -> str:
+    """Pydantic's message rewritten in plain language, with what is allowed."""
+    kind, given = error["type"], error.get("input")
+    ctx = error.get("ctx", {})
+    if kind == "extra_forbidden":
+        return f"unknown key '{loc[-1]}'{_key_hint(error, loc, source)}"
+    if kind == "missing":
+        return "is required"
+    if kind == "union_tag_invalid":
+        tag = ctx.get("tag", given)
+        return f"unknown move '{tag}' {one_of(str(tag), list(BY_NAME))}"
+    if kind == "union_tag_not_found":
+        return "needs a `move:` naming the move (see `parity moves`)"
+    if kind == "literal_error":
+        return f"'{given}' is not allowed (allowed: {ctx.get('expected', '')})"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
+                 "less_than": "<"}[kind]
+        limit = next(iter(ctx.values()))
+        return f"must be {bound} {limit} (got {given})"
+    if kind.startswith("int_") or kind == "int_type":
+        return f"must be a whole number (got {given!r})"
+    if kind.startswith("float_"):
+        return f"must be a number (got {given!r})"
+    if kind.startswith("date_"):
+        return f"must be a date as YYYY-MM-DD (got {given!r})"
+    if kind == "string_type" and isinstance(given, bool):
+        return f"must be text; write it in quotes (got {given})"
+    if kind == "string_type":
+        return f"must be text (got {given!r})"
+    if kind in ("too_short", "too_long"):
+        return error["msg"].replace("Dictionary", "mapping").replace("List", "list").lower()
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"must be a mapping of keys (got {given!r})"
+    if kind == "list_type":
+        return f"must be a list (got {given!r})"
+    return error["msg"]
+
+
+def _key_hint(error: dict[str, Any], loc: tuple[Any, ...], source: Source) -> str:
+    """Did-you-mean for an unknown key, from the keys the model there accepts."""
+    model = _model_at(loc[:-1], source)
+    return did_you_mean(str(loc[-1]), list(model.model_fields)) if model else ""
+
+
+def _model_at(loc: tuple[Any, ...], source: Source) -> type[BaseModel] | None:
+    """The schema model that owns the keys at ``loc``."""
+    if loc[:1] == ("moves",):
+        entry = source.data.get("moves", [None] * (loc[1] + 1))[loc[1]] if len(loc) == 2 else None
+        return BY_NAME.get(entry.get("move")) if isinstance(entry, dict) else None
+    model: type[BaseModel] | None = Scenario
+    for part in loc:
+        if model is None or part not in model.model_fields:
+            continue  # a side id or a list index: same model below it
+        model = _inner_model(model.model_fields[part].annotation)
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The model inside ``list[X]``, ``dict[str, X]`` or ``X | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None

@@ -1,0 +1,157 @@
+"""The state of one side's mission in the other side's country, as plain data.
+
+A *side* is the sending country; its mission lives in the *host* country. All
+numbers the model reports are read off these objects: counts are kept up to
+date as events happen, so sampling them costs the same whatever the date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+EMBASSY = "embassy"
+CONSULATE = "consulate"
+#: Post kinds counted in ``posts_open`` (the diplomatic and consular network).
+COUNTED_KINDS = frozenset({EMBASSY, CONSULATE})
+
+
+@dataclass
+class Post:
+    """An embassy, consulate, trade mission or annex of the sending side."""
+
+    id: str
+    name: str
+    kind: str
+    expat_positions: int
+    local_positions: int
+    consular_share: float = 0.0
+    open: bool = True
+    consular_suspended: bool = False
+    local: int = 0
+    expats: int = 0
+    #: Expatriates here whose replacement has already been asked for.
+    requested: int = 0
+    #: Replacements for this post waiting for a visa or travelling.
+    pipeline: int = 0
+
+    @property
+    def expat_vacancies(self) -> int:
+        """Positions with nobody in them, staying on, or on the way."""
+        return self.expat_positions - (self.expats - self.requested) - self.pipeline
+
+    @property
+    def local_vacancies(self) -> int:
+        """Local positions unfilled at an open post."""
+        return self.local_positions - self.local if self.open else 0
+
+    @property
+    def issues_visas(self) -> bool:
+        """Whether the post's consular section is running."""
+        return self.open and not self.consular_suspended and self.consular_share > 0
+
+
+@dataclass
+class Expat:
+    """An expatriate member of staff on a tour at a post."""
+
+    id: int
+    post: str
+    arrival: float
+    leave_at: float
+    #: Bumped whenever ``leave_at`` changes, so stale scheduled departures are ignored.
+    token: int = 0
+    replacement_requested: bool = False
+
+
+@dataclass
+class Application:
+    """A replacement's visa application, from request to arrival."""
+
+    id: int
+    post: str
+    in_transit: bool = False
+    alive: bool = True
+
+
+@dataclass
+class Measure:
+    """A move in force: who imposed it on whom, when, and what it changed.
+
+    ``undo`` holds what the move took away (abolished positions, relocated
+    staff...) so that lifting it restores exactly that.
+    """
+
+    id: str
+    move: Any  # a sim.moves.Move instance
+    actor: str
+    target: str
+    start: float
+    effective: float
+    end: float | None = None
+    undo: dict[str, Any] = field(default_factory=dict)
+    #: Bumped on lift so an effect scheduled for later is cancelled.
+    token: int = 0
+
+    @property
+    def is_restriction(self) -> bool:
+        """A restriction is a measure one side imposes on the other's mission."""
+        return self.actor != self.target and self.move.restricts
+
+
+@dataclass
+class Mission:
+    """One side's mission in the host country."""
+
+    side: str
+    host: str
+    name: str
+    posts: dict[str, Post]
+    properties: dict[str, bool]
+    expats: dict[int, Expat] = field(default_factory=dict)
+    applications: dict[int, Application] = field(default_factory=dict)
+    visa_queue: int = 0
+    in_transit: int = 0
+    visas_issued: int = 0
+    visas_denied: int = 0
+    #: Visas granted per 365-day window since the start, for quotas.
+    issued_by_year: dict[int, int] = field(default_factory=dict)
+    #: A local hire is already scheduled (at most one at a time).
+    hiring: bool = False
+    #: Measures in force *on* this mission, by id, in the order they were applied.
+    measures: dict[str, Measure] = field(default_factory=dict)
+
+    @property
+    def staff_local(self) -> int:
+        """Local employees at all posts."""
+        return sum(p.local for p in self.posts.values())
+
+    @property
+    def staff_total(self) -> int:
+        """Everyone working for the mission: expatriates and local employees."""
+        return len(self.expats) + self.staff_local
+
+    @property
+    def pipeline(self) -> int:
+        """Replacements asked for but not yet arrived."""
+        return self.visa_queue + self.in_transit
+
+    @property
+    def posts_open(self) -> int:
+        """Open embassies and consulates."""
+        return sum(p.open for p in self.posts.values() if p.kind in COUNTED_KINDS)
+
+    def embassy(self) -> Post:
+        """The embassy, where staff of closed posts are moved."""
+        for post in self.posts.values():
+            if post.kind == EMBASSY:
+                return post
+        return next(iter(self.posts.values()))
+
+    def in_force(self, move_name: str) -> list[Measure]:
+        """Measures of one kind in force on this mission, oldest first."""
+        return [m for m in self.measures.values() if m.move.move == move_name]
+
+    def restrictions(self) -> list[Measure]:
+        """Measures the host has imposed on this mission and not lifted."""
+        return [m for m in self.measures.values() if m.is_restriction]
