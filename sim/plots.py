@@ -187,13 +187,13 @@ def _title(summary: dict[str, Any], what: str) -> str:
 
 
 def short_label(event: dict[str, str]) -> str:
-    """Shorten an event to e.g. ``US expel 60`` so it fits its lane in the move strip.
+    """Shorten an event to e.g. ``US expel 60``: actor, move and its first parameter.
 
-    Parentheticals such as notice periods are dropped and the text is cut to
-    ``LABEL_CHARS`` so a label never runs into the lane above it.
+    The text is cut to ``LABEL_CHARS`` so a label never runs into the lane above it.
     """
-    detail = re.sub(r"\s*\(.*?\)", "", event.get("detail") or "").strip()
-    text = f"{event.get('actor', '')} {detail or event.get('move', '')}".strip()
+    first = (event.get("detail") or "").split(" ")[0]
+    value = first.split("=", 1)[1] if "=" in first else ""
+    text = f"{event.get('actor', '')} {event.get('move', '').replace('_', ' ')} {value}".strip()
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
@@ -318,7 +318,7 @@ def plot_visa_queue(series: Timeseries, summary: dict[str, Any], path: Path) -> 
     top, bottom = fig.subplots(2, 1, sharex=True)
     _plot_metric(top, series, sides, colours, "visa_queue")
     top.set_ylabel("visa queue")
-    _plot_metric(bottom, series, sides, colours, "visas_denied", cumulative=True)
+    _plot_metric(bottom, series, sides, colours, "visas_denied")
     bottom.set_ylabel("visas denied (cumulative)")
     _format_date_axis(bottom, _span(summary, series))
     fig.suptitle(_title(summary, "visa queue and denials"))

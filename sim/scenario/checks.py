@@ -56,23 +56,24 @@ def check_move(scenario: Scenario, move: Move, earliest: dt.date | None = None) 
 
 
 def check_moves(scenario: Scenario) -> list[tuple[int, str, str]]:
-    """Problems with every move: ``(index, field, message)``; ids unique, lifts refer back."""
+    """Problems with every move: ``(index, field, message)``.
+
+    Moves may be listed in any order (same-day moves keep their file order);
+    ids must be unique and a lift must name a measure made on or before its date.
+    """
     problems = [(i, f, m) for i, move in enumerate(scenario.moves)
                 for f, m in check_move(scenario, move)]
     seen: dict[str, int] = {}
-    for i, move in enumerate(scenario.moves):
+    in_date_order = sorted(range(len(scenario.moves)), key=lambda i: scenario.moves[i].date)
+    for i in in_date_order:
+        move = scenario.moves[i]
         if move.move == "lift" and move.measure not in seen:
             hint = did_you_mean(move.measure, list(seen))
-            problems.append((i, "measure", f"no earlier move has id '{move.measure}'{hint}"))
+            problems.append((i, "measure", f"no move before {move.date} has id "
+                                           f"'{move.measure}'{hint}"))
         if move.id is not None:
             if move.id in seen:
                 used = f"moves[{seen[move.id]}]"
                 problems.append((i, "id", f"id '{move.id}' is already used by {used}"))
             seen[move.id] = i
-    previous = None
-    for i, move in enumerate(scenario.moves):
-        if previous is not None and move.date < previous:
-            problems.append((i, "date", f"{move.date} comes before the move above it ({previous}); "
-                                        "list moves in date order"))
-        previous = move.date
-    return problems
+    return sorted(problems)

@@ -49,6 +49,8 @@ def _messages(exc: ValidationError, source: Source) -> list[str]:
     out = []
     for error in exc.errors():
         loc = _strip_tags(error["loc"])
+        if error["type"].startswith("union_tag"):
+            loc = (*loc, "move")
         out.append(f"{source.where(loc)}: {_dotted(loc)}: {_explain(error, source, loc)}")
     return sorted(set(out), key=lambda m: (_line_of(m), m))
 

@@ -1,0 +1,122 @@
+"""The ``parity`` command: run, validate and list moves.
+
+A user's mistake (a missing file, a bad scenario, an existing results
+directory) is printed as one line per problem and exits with status 2,
+never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from sim import __version__
+from sim.errors import ParityUserError
+from sim.metrics import SIDE_METRICS
+from sim.model import Simulation
+from sim.moves import MOVES
+from sim.moves.base import Move
+from sim.output import check_destination, write_results
+from sim.scenario import load_scenario
+
+USER_ERROR = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``parity`` and ``python -m sim``."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ParityUserError as exc:
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return USER_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parity", description="Simulate a reciprocal dispute over diplomatic missions.")
+    parser.add_argument("--version", action="version", version=f"parity {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run a scenario and write tables and figures")
+    run.add_argument("scenario", type=Path, help="scenario file (.yaml)")
+    run.add_argument("--seed", type=int, default=None,
+                     help="random seed (default: the scenario's `seed`)")
+    run.add_argument("--out", type=Path, default=None,
+                     help="output directory (default: results/<scenario file name>/)")
+    run.add_argument("--force", action="store_true", help="replace an existing output directory")
+    run.add_argument("--no-figures", action="store_true", help="write tables only")
+    run.set_defaults(handler=_run)
+
+    validate = commands.add_parser("validate", help="check scenario files without running them")
+    validate.add_argument("files", type=Path, nargs="+", help="scenario files")
+    validate.set_defaults(handler=_validate)
+
+    moves = commands.add_parser("moves", help="list the catalogue of moves and their parameters")
+    moves.set_defaults(handler=_moves)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    if args.seed is not None and args.seed < 0:
+        raise ParityUserError(f"--seed {args.seed}: must be a whole number >= 0")
+    out_dir = args.out or Path("results") / args.scenario.stem
+    check_destination(out_dir, args.force)
+    sim = Simulation(scenario, seed=args.seed)
+    started = time.perf_counter()
+    sim.run()
+    sim_seconds = time.perf_counter() - started
+    files = write_results(sim, out_dir, force=args.force, figures=not args.no_figures,
+                          timing={"sim_seconds": round(sim_seconds, 4)})
+    _print_headlines(sim, out_dir, files, sim_seconds)
+    return 0
+
+
+def _print_headlines(sim: Simulation, out_dir: Path, files: list[str], seconds: float) -> None:
+    """What a user wants to see first: where the output is and the main numbers."""
+    monitor = sim.monitor
+    names = list(SIDE_METRICS)
+    staff, posts, consular = (names.index(m) for m in
+                              ("staff_total", "posts_open", "consular_output"))
+    last = monitor.taken - 1
+    print(f"{sim.scenario.name}: seed {sim.seed}, {sim.scenario.start} to {sim.scenario.end}, "
+          f"{len(sim.log)} moves, {sim.events_processed} events in {seconds:.2f} s")
+    for j, side in enumerate(monitor.sides):
+        series = monitor.side_values[:monitor.taken, j, staff]
+        print(f"  {side} ({sim.missions[side].name}): staff {series[0]:.0f} -> {series[-1]:.0f} "
+              f"(lowest {series.min():.0f}), posts open {monitor.side_values[last, j, posts]:.0f}, "
+              f"consular output {monitor.side_values[last, j, consular]:.0f} visas/month")
+    figures = sum(f.startswith("figures/") for f in files)
+    print(f"Wrote {out_dir}/: {', '.join(f for f in files if '/' not in f)}"
+          + (f" and {figures} figures in figures/" if figures else ""))
+
+
+def _validate(args: argparse.Namespace) -> int:
+    problems: list[str] = []
+    for path in args.files:
+        try:
+            load_scenario(path)
+            print(f"{path}: ok")
+        except ParityUserError as exc:
+            problems.extend(str(exc).splitlines())
+    if problems:
+        raise ParityUserError("\n".join(problems))
+    return 0
+
+
+def _moves(args: argparse.Namespace) -> int:
+    for cls in MOVES:
+        print(f"{cls.model_fields['move'].default:20} {cls.summary}")
+        for name, field in cls.model_fields.items():
+            if name in Move.COMMON:
+                continue
+            default = "required" if field.is_required() else f"default {field.default}"
+            print(f"    {name:18} {field.description or ''} ({default})")
+    return 0

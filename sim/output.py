@@ -1,0 +1,155 @@
+"""Tidy tables from a finished run, and writing them to a results directory.
+
+Output goes to a temporary directory beside the destination and is moved into
+place only when complete, so a failed run leaves nothing half-written and an
+existing directory is replaced only on request.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sim import __version__
+from sim.errors import ParityUserError
+from sim.metrics import JOINT_METRICS, SIDE_METRICS
+from sim.model import Simulation
+
+TIMESERIES_HEADER = ("date", "side", "metric", "value")
+EVENTS_HEADER = ("date", "actor", "target", "move", "detail", "source", "origin")
+MEASURES_HEADER = ("id", "actor", "target", "move", "start", "end", "detail")
+
+
+def number(value: float) -> str:
+    """A value as the CSV shows it: whole numbers without '.0', NaN as empty."""
+    if math.isnan(value):
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
+
+
+def timeseries_rows(sim: Simulation) -> Iterator[tuple[str, str, str, str]]:
+    """``date, side, metric, value`` rows, one per sample, side and metric."""
+    monitor = sim.monitor
+    for row in range(monitor.taken):
+        date = sim.scenario.date(int(monitor.days[row])).isoformat()
+        for j, side in enumerate(monitor.sides):
+            for k, metric in enumerate(SIDE_METRICS):
+                yield date, side, metric, number(monitor.side_values[row, j, k])
+        for k, metric in enumerate(JOINT_METRICS):
+            yield date, "both", metric, number(monitor.joint_values[row, k])
+
+
+def event_rows(sim: Simulation) -> Iterator[tuple[str, ...]]:
+    """Every move made, in order."""
+    for e in sim.log:
+        yield e.date.isoformat(), e.actor, e.target, e.move, e.detail, e.source, e.origin
+
+
+def measure_rows(sim: Simulation) -> Iterator[tuple[str, ...]]:
+    """Every measure that was in force, with the dates it started and ended."""
+    for m in sim.measures:
+        end = "" if m.end is None else sim.scenario.date(m.end).isoformat()
+        yield (m.id, m.actor, m.target, m.move.move, sim.scenario.date(m.start).isoformat(),
+               end, m.move.detail())
+
+
+def final_values(sim: Simulation) -> dict[str, dict[str, float | None]]:
+    """The last sample of every metric, by side (NaN as null)."""
+    monitor, last = sim.monitor, sim.monitor.taken - 1
+    out: dict[str, dict[str, float | None]] = {}
+    for j, side in enumerate(monitor.sides):
+        out[side] = {m: _json_number(monitor.side_values[last, j, k])
+                     for k, m in enumerate(SIDE_METRICS)}
+    out["both"] = {m: _json_number(monitor.joint_values[last, k])
+                   for k, m in enumerate(JOINT_METRICS)}
+    return out
+
+
+def _json_number(value: float) -> float | int | None:
+    if math.isnan(value):
+        return None
+    return int(value) if float(value).is_integer() else round(float(value), 6)
+
+
+def summary(sim: Simulation) -> dict[str, Any]:
+    """Provenance and headline numbers; the same bytes for the same file and seed."""
+    sc = sim.scenario
+    return {
+        "scenario": sc.name,
+        "file": Path(sc.file).name if sc.file else "",
+        "sha256": sc.sha256,
+        "seed": sim.seed,
+        "version": __version__,
+        "start": sc.start.isoformat(),
+        "end": sc.end.isoformat(),
+        "sides": {side: {"name": spec.name} for side, spec in sc.sides.items()},
+        "events": sim.events_processed,
+        "moves": len(sim.log),
+        "final": final_values(sim),
+    }
+
+
+def _csv_text(header: tuple[str, ...], rows: Iterator[tuple[str, ...]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def check_destination(out_dir: Path, force: bool) -> None:
+    """Refuse to overwrite an existing results directory unless forced."""
+    if out_dir.exists() and not force:
+        raise ParityUserError(f"{out_dir}: already exists; use --force to replace it "
+                              "or --out to write elsewhere")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ParityUserError(f"{out_dir}: exists and is not a directory")
+
+
+def write_results(sim: Simulation, out_dir: Path, force: bool = False, figures: bool = True,
+                  timing: dict[str, float] | None = None) -> list[str]:
+    """Write tables, summary and figures to ``out_dir`` all at once; return file names."""
+    check_destination(out_dir, force)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    staging.chmod(0o755)
+    try:
+        files = {
+            "timeseries.csv": _csv_text(TIMESERIES_HEADER, timeseries_rows(sim)),
+            "events.csv": _csv_text(EVENTS_HEADER, event_rows(sim)),
+            "measures.csv": _csv_text(MEASURES_HEADER, measure_rows(sim)),
+            "summary.json": json.dumps(summary(sim), indent=2, ensure_ascii=False) + "\n",
+        }
+        if timing is not None:
+            files["timing.json"] = json.dumps(timing, indent=2) + "\n"
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        names = list(files)
+        if figures:
+            from sim.plots import make_figures
+
+            names += [f"figures/{p.name}" for p in make_figures(staging)]
+        _move_into_place(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return names
+
+
+def _move_into_place(staging: Path, out_dir: Path) -> None:
+    """Swap the finished directory in; the old one is removed only after the swap."""
+    old = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        out_dir.rename(old)
+    staging.rename(out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,162 @@
+"""The ``parity`` command: what it writes, and how it refuses bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+from sim.metrics import JOINT_METRICS, SIDE_METRICS
+from sim.moves import BY_NAME
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORD = ROOT / "scenarios" / "record-2016-2025.yaml"
+
+SMALL = """\
+name: Small dispute
+start: 2020-01-01
+end: 2021-12-31
+seed: 7
+sides:
+  A:
+    name: A mission in B
+    posts:
+      - {id: capital, name: Embassy, kind: embassy, expat: 40, local: 60, consular_share: 1}
+    core_staff: 20
+    consular_staff_max: 30
+    consular_rate: 10
+  B:
+    name: B mission in A
+    posts:
+      - {id: capital, name: Embassy, kind: embassy, expat: 30, local: 5}
+moves:
+  - {date: 2020-06-01, actor: B, move: expel, count: 5, source: test}
+  - {date: 2021-01-01, actor: A, move: local_hire_ban, notice_days: 10, source: test}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_run_writes_tables_summary_and_figures(tmp_path, capsys):
+    """`parity run` writes the timeseries, events, measures, summary and figures."""
+    out = tmp_path / "out"
+    code, stdout, _ = run(capsys, "run", write(tmp_path, SMALL), "--out", out)
+    assert code == 0
+    with (out / "timeseries.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["date", "side", "metric", "value"]
+    assert {r["metric"] for r in rows} == set(SIDE_METRICS) | set(JOINT_METRICS)
+    assert {r["side"] for r in rows} == {"A", "B", "both"}
+    dates = sorted({r["date"] for r in rows})
+    assert dates[0] == "2020-01-01" and dates[-1] == "2021-12-31"
+    assert len(dates) == 2 * 365 // 7 + 2          # weekly, plus the last day
+    with (out / "events.csv").open() as f:
+        events = list(csv.DictReader(f))
+    assert [(e["actor"], e["target"], e["move"], e["origin"]) for e in events] == [
+        ("B", "A", "expel", "scenario"), ("A", "B", "local_hire_ban", "scenario")]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["scenario"] == "Small dispute" and summary["seed"] == 7
+    assert summary["final"]["B"]["staff_local"] == 0        # A banned B's local staff
+    assert summary["events"] > 0
+    assert json.loads((out / "timing.json").read_text())["sim_seconds"] > 0
+    assert sorted(p.name for p in (out / "figures").iterdir()) == [
+        "consular_output.png", "restrictions.png", "staff.png", "tension.png", "visa_queue.png"]
+    assert str(out) in stdout and "staff" in stdout
+
+
+def test_same_file_and_seed_give_the_same_bytes(tmp_path, capsys):
+    """Two runs with one file and seed write identical tables and summaries."""
+    scenario = write(tmp_path, SMALL)
+    for name in ("one", "two"):
+        assert run(capsys, "run", scenario, "--seed", "3", "--out", tmp_path / name,
+                   "--no-figures")[0] == 0
+    for name in ("timeseries.csv", "events.csv", "measures.csv", "summary.json"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    run(capsys, "run", scenario, "--seed", "4", "--out", tmp_path / "three", "--no-figures")
+    assert ((tmp_path / "one" / "timeseries.csv").read_bytes()
+            != (tmp_path / "three" / "timeseries.csv").read_bytes())
+
+
+def test_existing_results_are_kept_without_force(tmp_path, capsys):
+    """An existing output directory is not overwritten unless --force is given."""
+    scenario, out = write(tmp_path, SMALL), tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    code, _, err = run(capsys, "run", scenario, "--out", out, "--no-figures")
+    assert code == 2 and "--force" in err and len(err.splitlines()) == 1
+    assert (out / "keep.txt").read_text() == "mine"
+    assert run(capsys, "run", scenario, "--out", out, "--no-figures", "--force")[0] == 0
+    assert not (out / "keep.txt").exists() and (out / "timeseries.csv").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+BAD_INPUTS = {
+    "missing file": (None, "no such file"),
+    "invalid YAML": ("name: x\nsides: [a, b\n", ":3: invalid YAML"),
+    "unknown move": (SMALL.replace("move: expel", "move: expell"),
+                     ":18: moves[0].move: unknown move 'expell' (allowed: "),
+    "date outside": (SMALL.replace("date: 2020-06-01", "date: 2023-06-01"),
+                     ":18: moves[0].date: 2023-06-01 is outside the scenario "
+                     "(allowed: 2020-01-01 to 2021-12-31)"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path, capsys, case):
+    """Bad input: one line naming the file (and line), exit 2, no results directory."""
+    text, expected = BAD_INPUTS[case]
+    scenario = tmp_path / "missing.yaml" if text is None else write(tmp_path, text)
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "run", scenario, "--out", out)
+    assert code == 2 and stdout == ""
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith(f"error: {scenario}")
+    assert expected in err
+    assert "Traceback" not in err
+    assert not out.exists() and sorted(tmp_path.iterdir()) == sorted(
+        [scenario] if text is not None else [])
+
+
+def test_unknown_move_suggests_the_nearest(tmp_path, capsys):
+    """A misspelt move name gets a did-you-mean."""
+    scenario = write(tmp_path, SMALL.replace("move: expel", "move: expell"))
+    _, _, err = run(capsys, "validate", scenario)
+    assert "did you mean 'expel'?" in err
+
+
+def test_validate_accepts_the_record(capsys):
+    """The shipped record replay validates."""
+    code, out, _ = run(capsys, "validate", RECORD)
+    assert code == 0 and out.strip().endswith(": ok")
+
+
+def test_moves_lists_the_whole_catalogue(capsys):
+    """`parity moves` lists every move with its parameters and defaults."""
+    code, out, _ = run(capsys, "moves")
+    assert code == 0
+    listed = {line.split()[0] for line in out.splitlines() if not line.startswith(" ")}
+    assert listed == set(BY_NAME)
+    assert "notice_days" in out and "default 7" in out
+
+
+def test_python_dash_m_sim_is_the_same_command(tmp_path):
+    """`python -m sim` runs the same command line as `parity`."""
+    done = subprocess.run([sys.executable, "-m", "sim", "validate", str(tmp_path / "nope.yaml")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"error: {tmp_path / 'nope.yaml'}: no such file"
