@@ -81,18 +81,17 @@ def _run(args: argparse.Namespace) -> int:
 
 def _print_headlines(sim: Simulation, out_dir: Path, files: list[str], seconds: float) -> None:
     """What a user wants to see first: where the output is and the main numbers."""
-    monitor = sim.monitor
+    monitor, values = sim.monitor, sim.monitor.side_values
     names = list(SIDE_METRICS)
     staff, posts, consular = (names.index(m) for m in
                               ("staff_total", "posts_open", "consular_output"))
-    last = monitor.taken - 1
     print(f"{sim.scenario.name}: seed {sim.seed}, {sim.scenario.start} to {sim.scenario.end}, "
           f"{len(sim.log)} moves, {sim.events_processed} events in {seconds:.2f} s")
     for j, side in enumerate(monitor.sides):
-        series = monitor.side_values[:monitor.taken, j, staff]
+        series = values[:, j, staff]
         print(f"  {side} ({sim.missions[side].name}): staff {series[0]:.0f} -> {series[-1]:.0f} "
-              f"(lowest {series.min():.0f}), posts open {monitor.side_values[last, j, posts]:.0f}, "
-              f"consular output {monitor.side_values[last, j, consular]:.0f} visas/month")
+              f"(lowest {series.min():.0f}), posts open {values[-1, j, posts]:.0f}, "
+              f"consular output {values[-1, j, consular]:.0f} visas/month")
     figures = sum(f.startswith("figures/") for f in files)
     print(f"Wrote {out_dir}/: {', '.join(f for f in files if '/' not in f)}"
           + (f" and {figures} figures in figures/" if figures else ""))

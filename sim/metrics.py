@@ -7,7 +7,6 @@ same on any date and a run costs per sample, not per simulated day.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -54,42 +53,60 @@ def travel_radius_km(sim: Simulation, mission: Mission) -> float:
     return float(move.km) if move is not None else math.nan
 
 
-_READERS: dict[str, Callable[[Simulation, Mission], float]] = {
-    "staff_total": lambda s, m: m.staff_total,
-    "staff_expat": lambda s, m: len(m.expats),
-    "staff_local": lambda s, m: m.staff_local,
-    "posts_open": lambda s, m: m.posts_open,
-    "visa_queue": lambda s, m: m.visa_queue,
-    "visas_issued": lambda s, m: m.visas_issued,
-    "visas_denied": lambda s, m: m.visas_denied,
-    "restrictions_in_force": lambda s, m: len(m.restrictions()),
-    "travel_radius_km": travel_radius_km,
-    "consular_output": consular_output,
-}
+def side_metrics(sim: Simulation, mission: Mission) -> tuple[float, ...]:
+    """Every per-side metric now, in ``SIDE_METRICS`` order."""
+    expats, local = len(mission.expats), mission.staff_local
+    return (
+        expats + local,
+        expats,
+        local,
+        mission.posts_open,
+        mission.visa_queue,
+        mission.visas_issued,
+        mission.visas_denied,
+        mission.restriction_count,
+        travel_radius_km(sim, mission),
+        consular_output(sim, mission),
+    )
 
 
 def tension(sim: Simulation) -> float:
     """Severity-weighted count of the restrictions in force on both sides."""
-    return float(sum(r.move.severity for m in sim.missions.values() for r in m.restrictions()))
+    return float(sum(m.restriction_severity for m in sim.missions.values()))
 
 
 class Monitor:
-    """Samples every metric at fixed days into preallocated arrays."""
+    """Samples every metric at fixed days.
+
+    Rows are kept as tuples while the run goes on (cheap to append) and turned
+    into arrays when read.
+    """
 
     def __init__(self, sim: Simulation, days: list[int]):
         self.sim = sim
         self.days = np.asarray(days, dtype=np.int64)
         self.sides = list(sim.missions)
-        self.side_values = np.full((len(days), len(self.sides), len(SIDE_METRICS)), np.nan)
-        self.joint_values = np.full((len(days), len(JOINT_METRICS)), np.nan)
-        self.taken = 0
+        self._side_rows: list[list[tuple[float, ...]]] = []
+        self._joint_rows: list[tuple[float, ...]] = []
+
+    @property
+    def taken(self) -> int:
+        """Samples taken so far."""
+        return len(self._joint_rows)
 
     def sample(self) -> None:
         """Record the state now as the next row."""
-        row = self.taken
-        for j, side in enumerate(self.sides):
-            mission = self.sim.missions[side]
-            for k, reader in enumerate(_READERS.values()):
-                self.side_values[row, j, k] = reader(self.sim, mission)
-        self.joint_values[row, 0] = tension(self.sim)
-        self.taken += 1
+        sim = self.sim
+        self._side_rows.append([side_metrics(sim, sim.missions[s]) for s in self.sides])
+        self._joint_rows.append((tension(sim),))
+
+    @property
+    def side_values(self) -> np.ndarray:
+        """Array ``[sample, side, metric]`` of the samples taken so far."""
+        shape = (self.taken, len(self.sides), len(SIDE_METRICS))
+        return np.asarray(self._side_rows, dtype=float).reshape(shape)
+
+    @property
+    def joint_values(self) -> np.ndarray:
+        """Array ``[sample, metric]`` of the joint metrics."""
+        return np.asarray(self._joint_rows, dtype=float).reshape(self.taken, len(JOINT_METRICS))

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import simpy
+from simpy.events import Timeout
 
 from sim.errors import ParityUserError
 from sim.metrics import Monitor
@@ -117,11 +118,13 @@ class Simulation:
 
     def _at(self, delay: float, fn: Callable[..., Any], *args: Any) -> None:
         """Call ``fn(*args)`` after ``delay`` days, as one SimPy event."""
-        event = self.env.timeout(max(0.0, delay))
-        event.callbacks.append(lambda _event: self._fire(fn, args))
+        event = Timeout(self.env, delay if delay > 0.0 else 0.0)
+        event.call = (fn, args)  # type: ignore[attr-defined]
+        event.callbacks.append(self._fire)
 
-    def _fire(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def _fire(self, event: Timeout) -> None:
         self.events_processed += 1
+        fn, args = event.call  # type: ignore[attr-defined]
         fn(*args)
 
     def after(self, days: float, measure: Measure, fn: Callable[[], None]) -> None:
@@ -150,7 +153,7 @@ class Simulation:
         self.log.append(LoggedMove(self.today, move.actor, target, move.move, move.detail(),
                                    move.source or "", origin))
         if move.persists:
-            self.missions[target].measures[measure.id] = measure
+            self.missions[target].add_measure(measure)
             self.measures.append(measure)
         move.apply(self, measure)
         for observer in self.observers:
@@ -171,7 +174,7 @@ class Simulation:
             if target not in (None, side):
                 continue
             for measure in [m for m in mission.measures.values() if match(m)]:
-                del mission.measures[measure.id]
+                mission.remove_measure(measure)
                 measure.end = self.now
                 measure.token += 1
                 measure.move.lift(self, measure)
@@ -180,8 +183,8 @@ class Simulation:
 
     def current(self, mission: Mission, move_name: str) -> Any:
         """The latest move of a kind in force on ``mission``, or None."""
-        in_force = mission.in_force(move_name)
-        return in_force[-1].move if in_force else None
+        measure = mission.latest(move_name)
+        return measure.move if measure is not None else None
 
     # -- staff ----------------------------------------------------------------
 
@@ -191,7 +194,7 @@ class Simulation:
         for post in mission.posts.values():
             for _ in range(post.expat_positions):
                 tour = self._tour_days(mission)
-                arrival = -rng.uniform(0.0, tour)
+                arrival = -rng.random() * tour
                 self._add_expat(mission, post, arrival, tour)
 
     def _tour_days(self, mission: Mission) -> float:
@@ -219,14 +222,24 @@ class Simulation:
         if expat.token != token or expat.id not in mission.expats:
             return
         expat.replacement_requested = True
-        mission.posts[expat.post].requested += 1
-        self.recruit(mission)
+        post = mission.posts[expat.post]
+        post.requested += 1
+        self._recruit_for(mission, post)
 
     def _tour_ends(self, mission: Mission, expat: Expat, token: int) -> None:
         if expat.token != token or expat.id not in mission.expats:
             return
         self._remove_expat(mission, expat)
-        self.recruit(mission)
+        self._recruit_for(mission, mission.posts[expat.post])
+
+    def _recruit_for(self, mission: Mission, post: Post) -> None:
+        """Recruit after a change at one post: with no ceiling, no other post is affected."""
+        if mission.latest("staff_cap") is not None:
+            self.recruit(mission)
+            return
+        if post.open:
+            for _ in range(post.expat_vacancies):
+                self._request_visa(mission, post)
 
     def _remove_expat(self, mission: Mission, expat: Expat) -> None:
         del mission.expats[expat.id]
@@ -270,7 +283,7 @@ class Simulation:
 
     def _submit(self, mission: Mission, application: Application) -> None:
         mean = self.visa_policy(mission).processing_days
-        delay = self.streams("visas", mission.side).gamma(4.0, mean / 4.0) if mean > 0 else 0.0
+        delay = self.streams("visas", mission.side).gamma4(mean) if mean > 0 else 0.0
         self._at(max(delay, 1.0), self._decide, mission, application)
 
     def _decide(self, mission: Mission, application: Application) -> None:
@@ -343,7 +356,7 @@ class Simulation:
         """Remove ``count`` expatriates chosen by the host; abolish their positions."""
         pool = [e for e in mission.expats.values() if post is None or e.post == post]
         rng = self.streams("expulsions", mission.side)
-        chosen = sorted(rng.choice(len(pool), size=min(count, len(pool)), replace=False))
+        chosen = sorted(rng.generator.choice(len(pool), size=min(count, len(pool)), replace=False))
         abolished: dict[str, list[int]] = {}
         for i in chosen:
             expat = pool[i]
@@ -469,6 +482,8 @@ class Simulation:
     # -- tenure limits --------------------------------------------------------
 
     def _tenure_limit_days(self, mission: Mission, post_id: str) -> float:
+        if mission.latest("tenure_limit") is None:
+            return math.inf
         limits = [m.move.years * YEAR for m in mission.in_force("tenure_limit")
                   if m.move.posts is None or post_id in m.move.posts]
         return min(limits, default=math.inf)

@@ -37,13 +37,14 @@ def number(value: float) -> str:
 def timeseries_rows(sim: Simulation) -> Iterator[tuple[str, str, str, str]]:
     """``date, side, metric, value`` rows, one per sample, side and metric."""
     monitor = sim.monitor
+    side_values, joint_values = monitor.side_values, monitor.joint_values
     for row in range(monitor.taken):
         date = sim.scenario.date(int(monitor.days[row])).isoformat()
         for j, side in enumerate(monitor.sides):
             for k, metric in enumerate(SIDE_METRICS):
-                yield date, side, metric, number(monitor.side_values[row, j, k])
+                yield date, side, metric, number(side_values[row, j, k])
         for k, metric in enumerate(JOINT_METRICS):
-            yield date, "both", metric, number(monitor.joint_values[row, k])
+            yield date, "both", metric, number(joint_values[row, k])
 
 
 def event_rows(sim: Simulation) -> Iterator[tuple[str, ...]]:
@@ -62,13 +63,12 @@ def measure_rows(sim: Simulation) -> Iterator[tuple[str, ...]]:
 
 def final_values(sim: Simulation) -> dict[str, dict[str, float | None]]:
     """The last sample of every metric, by side (NaN as null)."""
-    monitor, last = sim.monitor, sim.monitor.taken - 1
+    monitor = sim.monitor
+    side_values, joint_values = monitor.side_values[-1], monitor.joint_values[-1]
     out: dict[str, dict[str, float | None]] = {}
     for j, side in enumerate(monitor.sides):
-        out[side] = {m: _json_number(monitor.side_values[last, j, k])
-                     for k, m in enumerate(SIDE_METRICS)}
-    out["both"] = {m: _json_number(monitor.joint_values[last, k])
-                   for k, m in enumerate(JOINT_METRICS)}
+        out[side] = {m: _json_number(side_values[j, k]) for k, m in enumerate(SIDE_METRICS)}
+    out["both"] = {m: _json_number(joint_values[k]) for k, m in enumerate(JOINT_METRICS)}
     return out
 
 

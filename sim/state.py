@@ -120,6 +120,28 @@ class Mission:
     hiring: bool = False
     #: Measures in force *on* this mission, by id, in the order they were applied.
     measures: dict[str, Measure] = field(default_factory=dict)
+    #: The same measures indexed by move name, so lookups cost the same however many.
+    _by_move: dict[str, dict[str, Measure]] = field(default_factory=dict, repr=False)
+
+    #: Restrictions in force and the sum of their severities, kept as they change.
+    restriction_count: int = 0
+    restriction_severity: float = 0.0
+
+    def add_measure(self, measure: Measure) -> None:
+        """Put a measure in force on this mission."""
+        self.measures[measure.id] = measure
+        self._by_move.setdefault(measure.move.move, {})[measure.id] = measure
+        if measure.is_restriction:
+            self.restriction_count += 1
+            self.restriction_severity += measure.move.severity
+
+    def remove_measure(self, measure: Measure) -> None:
+        """Take a measure out of force."""
+        del self.measures[measure.id]
+        del self._by_move[measure.move.move][measure.id]
+        if measure.is_restriction:
+            self.restriction_count -= 1
+            self.restriction_severity -= measure.move.severity
 
     @property
     def staff_local(self) -> int:
@@ -150,7 +172,12 @@ class Mission:
 
     def in_force(self, move_name: str) -> list[Measure]:
         """Measures of one kind in force on this mission, oldest first."""
-        return [m for m in self.measures.values() if m.move.move == move_name]
+        return list(self._by_move.get(move_name, {}).values())
+
+    def latest(self, move_name: str) -> Measure | None:
+        """The most recent measure of one kind in force, or None."""
+        found = self._by_move.get(move_name)
+        return next(reversed(found.values())) if found else None
 
     def restrictions(self) -> list[Measure]:
         """Measures the host has imposed on this mission and not lifted."""
