@@ -24,7 +24,7 @@ from sim.model import Simulation
 
 TIMESERIES_HEADER = ("date", "side", "metric", "value")
 EVENTS_HEADER = ("date", "actor", "target", "move", "detail", "source", "origin")
-MEASURES_HEADER = ("id", "actor", "target", "move", "start", "end", "detail")
+MEASURES_HEADER = ("id", "actor", "target", "move", "kind", "start", "end", "detail")
 
 
 def number(value: float) -> str:
@@ -54,11 +54,17 @@ def event_rows(sim: Simulation) -> Iterator[tuple[str, ...]]:
 
 
 def measure_rows(sim: Simulation) -> Iterator[tuple[str, ...]]:
-    """Every measure that was in force, with the dates it started and ended."""
+    """Every measure that was in force, with the dates it started and ended.
+
+    ``kind`` is ``restriction`` (on the other side's mission), ``own`` (a side's
+    measure on its own mission) or ``concession`` (restricts nothing).
+    """
     for m in sim.measures:
         end = "" if m.end is None else sim.scenario.date(m.end).isoformat()
-        yield (m.id, m.actor, m.target, m.move.move, sim.scenario.date(m.start).isoformat(),
-               end, m.move.detail())
+        kind = "own" if m.actor == m.target else ("restriction" if m.is_restriction
+                                                  else "concession")
+        yield (m.id, m.actor, m.target, m.move.move, kind,
+               sim.scenario.date(m.start).isoformat(), end, m.move.detail())
 
 
 def final_values(sim: Simulation) -> dict[str, dict[str, float | None]]:

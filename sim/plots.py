@@ -361,11 +361,16 @@ def _sorted_measures(measures: list[dict[str, str]], sides: Sequence[str]) -> li
 def plot_restrictions(
     measures: list[dict[str, str]], series: Timeseries, summary: dict[str, Any], path: Path
 ) -> Path:
-    """Draw every restriction as a bar from start to end, coloured by the side it targets."""
+    """Draw every measure as a bar from start to end, coloured by the side it targets.
+
+    A side's measures on its own mission (closing its own post) are hatched;
+    concessions (a banking guarantee) are left out: they restrict nothing.
+    """
     sides = side_ids(summary, series)
     colours = side_colours(sides)
     span = _span(summary, series)
-    rows = _sorted_measures(measures, sides)
+    shown = [m for m in measures if m.get("kind", "restriction") != "concession"]
+    rows = _sorted_measures(shown, sides)
     fig = _new_figure(12, max(3.0, 1.6 + 0.27 * len(rows)))
     ax = fig.subplots()
     for i, measure in enumerate(rows):
@@ -373,7 +378,9 @@ def plot_restrictions(
         end = _date(measure["end"]) if (measure.get("end") or "").strip() else span[1]
         width = max(int((end - start).astype(int)), 1)
         colour = colours.get(measure.get("target", ""), OTHER_COLOUR)
-        ax.barh(i, np.timedelta64(width, "D"), left=start, height=0.7, color=colour, alpha=0.8)
+        hatch = "///" if measure.get("kind") == "own" else None
+        ax.barh(i, np.timedelta64(width, "D"), left=start, height=0.7, color=colour, alpha=0.8,
+                hatch=hatch, edgecolor="white" if hatch else None)
     ax.set_yticks(range(len(rows)), [_measure_label(m) for m in rows], fontsize=7.5)
     ax.set_ylim(len(rows) - 0.5 if rows else 0.5, -0.5)
     if not rows:

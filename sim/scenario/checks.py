@@ -55,18 +55,18 @@ def check_move(scenario: Scenario, move: Move, earliest: dt.date | None = None) 
     return problems
 
 
-def check_moves(scenario: Scenario) -> list[tuple[int, str, str]]:
-    """Problems with every move: ``(index, field, message)``.
+def check_moves(scenario: Scenario, moves: list[tuple[int, Move]] | None = None
+                ) -> list[tuple[int, str, str]]:
+    """Problems with every move (or the given ``(index, move)`` pairs): ``(index, field, message)``.
 
     Moves may be listed in any order (same-day moves keep their file order);
     ids must be unique and a lift must name a measure made on or before its date.
     """
-    problems = [(i, f, m) for i, move in enumerate(scenario.moves)
-                for f, m in check_move(scenario, move)]
+    if moves is None:
+        moves = list(enumerate(scenario.moves))
+    problems = [(i, f, m) for i, move in moves for f, m in check_move(scenario, move)]
     seen: dict[str, int] = {}
-    in_date_order = sorted(range(len(scenario.moves)), key=lambda i: scenario.moves[i].date)
-    for i in in_date_order:
-        move = scenario.moves[i]
+    for i, move in sorted(moves, key=lambda pair: pair[1].date):
         if move.move == "lift" and move.measure not in seen:
             hint = did_you_mean(move.measure, list(seen))
             problems.append((i, "measure", f"no move before {move.date} has id "

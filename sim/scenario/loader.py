@@ -10,13 +10,16 @@ import hashlib
 from pathlib import Path
 from typing import Any, get_args
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sim.errors import ScenarioError
-from sim.moves import BY_NAME
+from sim.moves import BY_NAME, Move
 from sim.scenario.checks import check_moves, did_you_mean, one_of
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import MoveSpec, Scenario
 from sim.scenario.yamlsource import Source, load_file
+
+#: Validates one move of any kind, chosen by its ``move:`` name.
+MOVE: TypeAdapter[Move] = TypeAdapter(MoveSpec)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -29,30 +32,49 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def from_source(source: Source) -> Scenario:
-    """Build a ``Scenario`` from parsed YAML, reporting every problem at once."""
+    """Build a ``Scenario`` from parsed YAML, reporting every problem at once.
+
+    Each move is validated on its own, so one bad move does not hide the
+    problems of the others, and the cross-checks still run on the good ones.
+    """
     if not isinstance(source.data, dict):
         raise ScenarioError([f"{source.where(())}: a scenario must be a mapping of keys "
                              "(name, start, end, sides, moves...)"])
+    raw_moves = source.data.get("moves", [])
+    problems: list[str] = []
+    scenario: Scenario | None = None
     try:
-        scenario = Scenario.model_validate(source.data)
+        scenario = Scenario.model_validate({**source.data, "moves": []})
     except ValidationError as exc:
-        raise ScenarioError(_messages(exc, source)) from None
-    scenario._file = source.file
-    problems = [f"{source.where(('moves', i, field))}: moves[{i}].{field}: {msg}"
-                for i, field, msg in check_moves(scenario)]
+        problems += _messages(exc, source)
+    moves: list[tuple[int, Move]] = []
+    if not isinstance(raw_moves, list):
+        problems.append(f"{source.where(('moves',))}: moves: must be a list of moves")
+        raw_moves = []
+    for i, raw in enumerate(raw_moves):
+        try:
+            moves.append((i, MOVE.validate_python(raw)))
+        except ValidationError as exc:
+            problems += _messages(exc, source, prefix=("moves", i))
+    if scenario is not None:
+        problems += [f"{source.where(('moves', i, field))}: moves[{i}].{field}: {msg}"
+                     for i, field, msg in check_moves(scenario, moves)]
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(sorted(set(problems), key=lambda m: (_line_of(m), m)))
+    assert scenario is not None
+    scenario = scenario.model_copy(update={"moves": [move for _, move in moves]})
+    scenario._file = source.file
     return scenario
 
 
-def _messages(exc: ValidationError, source: Source) -> list[str]:
+def _messages(exc: ValidationError, source: Source, prefix: tuple[Any, ...] = ()) -> list[str]:
     out = []
     for error in exc.errors():
-        loc = _strip_tags(error["loc"])
+        loc = _strip_tags((*prefix, *error["loc"]))
         if error["type"].startswith("union_tag"):
             loc = (*loc, "move")
         out.append(f"{source.where(loc)}: {_dotted(loc)}: {_explain(error, source, loc)}")
-    return sorted(set(out), key=lambda m: (_line_of(m), m))
+    return out
 
 
 def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
