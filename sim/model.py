@@ -202,8 +202,8 @@ class Simulation:
         return YEAR * self.streams("tours", mission.side).triangular(t.low, t.mode, t.high)
 
     def _add_expat(self, mission: Mission, post: Post, arrival: float, tour: float) -> None:
-        limit = self._tenure_limit_days(mission, post.id)
-        expat = Expat(next(self._ids), post.id, arrival, arrival + min(tour, limit))
+        expat = Expat(next(self._ids), post.id, arrival, arrival + tour, arrival + tour)
+        expat.leave_at = self._leave_day(mission, expat)
         mission.expats[expat.id] = expat
         post.expats += 1
         self._schedule_departure(mission, expat)
@@ -328,10 +328,13 @@ class Simulation:
     def _schedule_local_hire(self, mission: Mission) -> None:
         if mission.hiring or mission.in_force("local_hire_ban"):
             return
-        if not any(p.local_vacancies > 0 for p in mission.posts.values()):
+        vacancies = sum(max(0, p.local_vacancies) for p in mission.posts.values())
+        if vacancies == 0:
             return
+        # Each vacancy is filled after its own exponential delay: the next
+        # hire among them comes after an exponential delay with mean / vacancies.
         mission.hiring = True
-        mean = self.scenario.sides[mission.side].local_hire_days
+        mean = self.scenario.sides[mission.side].local_hire_days / vacancies
         self._at(self.streams("locals", mission.side).exponential(mean), self._hire_local,
                  mission)
 
@@ -417,10 +420,16 @@ class Simulation:
             self._abolish(post, abolished, locals_=cut)
 
     def _cut_expats(self, mission: Mission, n: int, abolished: dict[str, list[int]]) -> None:
-        """Send home the ``n`` expatriates closest to the end of their tours."""
+        """Send home the ``n`` expatriates closest to the end of their tours.
+
+        A position is abolished only when nobody else holds it: someone leaving
+        whose successor has already arrived frees no position.
+        """
         for expat in sorted(mission.expats.values(), key=lambda e: (e.leave_at, e.id))[:max(n, 0)]:
             self._remove_expat(mission, expat)
-            self._abolish(mission.posts[expat.post], abolished, expats=1)
+            post = mission.posts[expat.post]
+            if post.expat_vacancies > 0:
+                self._abolish(post, abolished, expats=1)
 
     # -- what moves do to posts -----------------------------------------------
 
@@ -430,6 +439,18 @@ class Simulation:
         open_posts = [p for p in mission.posts.values() if p.open and p is not closing]
         embassies = [p for p in open_posts if p.kind == "embassy"]
         return (embassies or open_posts or [None])[0]
+
+    def _reassign(self, mission: Mission, expat: Expat, post: Post) -> None:
+        """Move an expatriate to another post, under that post's tenure limits."""
+        self._remove_expat(mission, expat)
+        expat.post = post.id
+        mission.expats[expat.id] = expat
+        post.expats += 1
+        post.requested += expat.replacement_requested
+        leave = self._leave_day(mission, expat)
+        if leave != expat.leave_at:
+            expat.leave_at = leave
+            self._schedule_departure(mission, expat)
 
     def close_post(self, mission: Mission, post_id: str) -> dict[str, Any]:
         """Close a post: locals laid off, expatriates and their positions moved
@@ -444,12 +465,8 @@ class Simulation:
         for expat in [e for e in mission.expats.values() if e.post == post_id]:
             if home is None:
                 self._remove_expat(mission, expat)
-                continue
-            self._remove_expat(mission, expat)
-            expat.post = home.id
-            mission.expats[expat.id] = expat
-            home.expats += 1
-            home.requested += expat.replacement_requested
+            else:
+                self._reassign(mission, expat, home)
         for application in [a for a in mission.applications.values() if a.post == post_id]:
             if home is None:
                 self._drop_application(mission, application)
@@ -463,7 +480,7 @@ class Simulation:
         return moved
 
     def reopen_post(self, mission: Mission, post_id: str, moved: dict[str, Any]) -> None:
-        """Reopen a post and take back the positions moved away when it closed."""
+        """Reopen a post, taking back its positions and the staff moved with them."""
         post = mission.posts[post_id]
         post.open = True
         positions = moved["positions"]
@@ -471,44 +488,41 @@ class Simulation:
             home = mission.posts[moved["to"]]
             positions = min(positions, home.expat_positions)
             home.expat_positions -= positions
+            surplus = -home.expat_vacancies
+            staying = [e for e in mission.expats.values() if e.post == home.id]
+            for expat in sorted(staying, key=lambda e: -e.id)[:max(0, min(surplus, positions))]:
+                self._reassign(mission, expat, post)
         post.expat_positions += positions
         self.recruit(mission)
 
-    def set_consular(self, mission: Mission, posts: list[str] | None, suspended: bool) -> None:
-        """Suspend or resume visa work at some posts (all when ``posts`` is None)."""
-        for post_id in posts or list(mission.posts):
-            mission.posts[post_id].consular_suspended = suspended
+    def set_consular(self, mission: Mission) -> None:
+        """Each post's visa work is suspended while any suspension in force covers it."""
+        covered: set[str] = set()
+        for measure in mission.in_force("suspend_consular"):
+            covered |= measure.undo["covers"]
+        for post in mission.posts.values():
+            post.consular_suspended = post.id in covered
 
     # -- tenure limits --------------------------------------------------------
 
-    def _tenure_limit_days(self, mission: Mission, post_id: str) -> float:
-        if mission.latest("tenure_limit") is None:
-            return math.inf
-        limits = [m.move.years * YEAR for m in mission.in_force("tenure_limit")
-                  if m.move.posts is None or post_id in m.move.posts]
-        return min(limits, default=math.inf)
+    def _leave_day(self, mission: Mission, expat: Expat) -> float:
+        """End of the drawn tour, or earlier under the tenure limits covering the post.
 
-    def apply_tenure_limit(self, mission: Mission, measure: Measure) -> None:
-        """Shorten tours: over the limit by the deadline means leaving at the deadline."""
-        move = measure.move
-        deadline = self.scenario.day(move.deadline or move.date)
-        shortened: dict[int, float] = {}
-        for expat in mission.expats.values():
-            if move.posts is not None and expat.post not in move.posts:
-                continue
-            leave = min(expat.leave_at, max(expat.arrival + move.years * YEAR, deadline))
-            if leave < expat.leave_at:
-                shortened[expat.id] = expat.leave_at
-                expat.leave_at = max(leave, self.now)
+        Under a limit one leaves on reaching it, but not before the limit's
+        deadline: those already over it when it is imposed leave by the deadline.
+        """
+        leave = expat.tour_end
+        for measure in mission.in_force("tenure_limit"):
+            move = measure.move
+            if move.posts is None or expat.post in move.posts:
+                deadline = self.scenario.day(move.deadline or move.date)
+                leave = min(leave, max(expat.arrival + move.years * YEAR, deadline))
+        return max(leave, self.now)
+
+    def reconsider_tours(self, mission: Mission) -> None:
+        """Recompute everyone's leaving day after a tenure limit changes."""
+        for expat in list(mission.expats.values()):
+            leave = self._leave_day(mission, expat)
+            if leave != expat.leave_at:
+                expat.leave_at = leave
                 self._schedule_departure(mission, expat)
-        measure.undo["shortened"] = shortened
-
-    def relax_tenure_limit(self, mission: Mission, measure: Measure) -> None:
-        """Give those still in post their original tours back, within other limits."""
-        for expat_id, original in measure.undo.get("shortened", {}).items():
-            expat = mission.expats.get(expat_id)
-            if expat is None:
-                continue
-            expat.leave_at = min(original,
-                                 expat.arrival + self._tenure_limit_days(mission, expat.post))
-            self._schedule_departure(mission, expat)

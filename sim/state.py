@@ -58,6 +58,8 @@ class Expat:
     id: int
     post: str
     arrival: float
+    #: End of the tour as drawn, before any tenure limit.
+    tour_end: float
     leave_at: float
     #: Bumped whenever ``leave_at`` changes, so stale scheduled departures are ignored.
     token: int = 0

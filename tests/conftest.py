@@ -16,6 +16,8 @@ from hypothesis import settings
 from sim.scenario.schema import Scenario
 
 settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True)
+#: For a longer hunt: ``HYPOTHESIS_PROFILE=thorough python -m pytest tests/test_mechanics.py``.
+settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 START = dt.date(2020, 1, 1)

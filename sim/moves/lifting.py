@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class Lift(Move):
-    """Lift one measure in force, named by its ``id``."""
+    """Lift one measure in force, named by its ``id``; only its author can lift it."""
 
     move: Literal["lift"] = "lift"
     measure: str = Field(description="id of the measure lifted")
@@ -23,7 +23,7 @@ class Lift(Move):
     persists = False
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
-        sim.lift_where(None, lambda m: m.id == self.measure)
+        sim.lift_where(None, lambda m: m.id == self.measure and m.actor == self.actor)
 
 
 class LiftAll(Move):

@@ -40,8 +40,14 @@ class ClosePost(Move):
         sim.after(self.notice_days, measure, close)
 
     def lift(self, sim: Simulation, measure: Measure) -> None:
+        mission = sim.mission(measure.target)
+        others = [m for m in mission.in_force("close_post") if m.move.post == self.post]
+        if others:  # still closed by another measure: it inherits what to restore
+            if "moved" in measure.undo:
+                others[0].undo["moved"] = measure.undo["moved"]
+            return
         if "moved" in measure.undo:
-            sim.reopen_post(sim.mission(measure.target), self.post, measure.undo["moved"])
+            sim.reopen_post(mission, self.post, measure.undo["moved"])
 
 
 class ReopenPost(Move):
@@ -77,7 +83,9 @@ class SeizeProperty(Move):
         sim.mission(measure.target).properties[self.property] = False
 
     def lift(self, sim: Simulation, measure: Measure) -> None:
-        sim.mission(measure.target).properties[self.property] = True
+        mission = sim.mission(measure.target)
+        if not any(m.move.property == self.property for m in mission.in_force("seize_property")):
+            mission.properties[self.property] = True
 
 
 class ReturnProperty(Move):
@@ -114,14 +122,20 @@ class SuspendConsular(Move):
         return {f"posts[{i}]": ("post", p) for i, p in enumerate(self.posts or [])}
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
-        sim.set_consular(sim.mission(measure.target), self.posts, suspended=True)
+        mission = sim.mission(measure.target)
+        measure.undo["covers"] = set(self.posts or mission.posts)
+        sim.set_consular(mission)
 
     def lift(self, sim: Simulation, measure: Measure) -> None:
-        sim.set_consular(sim.mission(measure.target), self.posts, suspended=False)
+        sim.set_consular(sim.mission(measure.target))
 
 
 class ResumeConsular(Move):
-    """A side resumes visa services at some of its own posts."""
+    """A side resumes visa services at some of its own posts.
+
+    The posts are taken out of every suspension in force; a suspension left
+    covering no post is lifted.
+    """
 
     move: Literal["resume_consular"] = "resume_consular"
     posts: list[str] | None = Field(default=None, description="posts (default: all)")
@@ -133,4 +147,10 @@ class ResumeConsular(Move):
         return {f"posts[{i}]": ("post", p) for i, p in enumerate(self.posts or [])}
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
-        sim.set_consular(sim.mission(measure.target), self.posts, suspended=False)
+        mission = sim.mission(measure.target)
+        resumed = set(self.posts or mission.posts)
+        for suspension in mission.in_force("suspend_consular"):
+            suspension.undo["covers"] -= resumed
+        sim.lift_where(measure.target, lambda m: m.move.move == "suspend_consular"
+                       and not m.undo["covers"])
+        sim.set_consular(mission)

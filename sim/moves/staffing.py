@@ -114,7 +114,7 @@ class TenureLimit(Move):
         return {f"posts[{i}]": ("post", p) for i, p in enumerate(self.posts or [])}
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
-        sim.apply_tenure_limit(sim.mission(measure.target), measure)
+        sim.reconsider_tours(sim.mission(measure.target))
 
     def lift(self, sim: Simulation, measure: Measure) -> None:
-        sim.relax_tenure_limit(sim.mission(measure.target), measure)
+        sim.reconsider_tours(sim.mission(measure.target))

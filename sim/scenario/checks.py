@@ -66,11 +66,16 @@ def check_moves(scenario: Scenario, moves: list[tuple[int, Move]] | None = None
         moves = list(enumerate(scenario.moves))
     problems = [(i, f, m) for i, move in moves for f, m in check_move(scenario, move)]
     seen: dict[str, int] = {}
+    by_index = dict(moves)
     for i, move in sorted(moves, key=lambda pair: pair[1].date):
         if move.move == "lift" and move.measure not in seen:
             hint = did_you_mean(move.measure, list(seen))
             problems.append((i, "measure", f"no move before {move.date} has id "
                                            f"'{move.measure}'{hint}"))
+        elif move.move == "lift" and by_index[seen[move.measure]].actor != move.actor:
+            author = by_index[seen[move.measure]].actor
+            problems.append((i, "measure", f"'{move.measure}' was imposed by {author}; "
+                                           f"only {author} can lift it"))
         if move.id is not None:
             if move.id in seen:
                 used = f"moves[{seen[move.id]}]"

@@ -15,6 +15,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from sim.errors import ScenarioError
 from sim.moves import BY_NAME, Move
 from sim.scenario.checks import check_moves, did_you_mean, one_of
+from sim.scenario.extends import resolve
 from sim.scenario.schema import MoveSpec, Scenario
 from sim.scenario.yamlsource import Source, load_file
 
@@ -25,9 +26,12 @@ MOVE: TypeAdapter[Move] = TypeAdapter(MoveSpec)
 def load_scenario(path: str | Path) -> Scenario:
     """Read, validate and cross-check a scenario file."""
     path = Path(path)
-    source = load_file(path)
+    source = resolve(load_file(path))
     scenario = from_source(source)
-    scenario._sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for file in source.chain:
+        digest.update(Path(file).read_bytes())
+    scenario._sha256 = digest.hexdigest()
     return scenario
 
 

@@ -105,11 +105,25 @@ class SideSpec(_Strict):
 MoveSpec = Annotated[Union[tuple(MOVES)], Field(discriminator="move")]  # noqa: UP007
 
 
+class DropMoves(_Strict):
+    """Which of the base scenario's moves a what-if leaves out."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: dt.date | None = Field(default=None, alias="from",
+                                  description="drop the base's moves on or after this date")
+    actor: str | None = Field(default=None, description="...only this side's moves")
+    moves: list[str] | None = Field(default=None, description="...only moves of these kinds")
+    ids: list[str] = Field(default_factory=list, description="drop the base's moves with these ids")
+
+
 class Scenario(_Strict):
     """A whole scenario: the only input a run needs besides the seed."""
 
     name: str
     description: str = ""
+    extends: str | None = Field(default=None, description="base scenario file this one changes")
+    drop_moves: DropMoves | None = Field(default=None, description="base moves left out")
     start: dt.date = Field(description="first simulated day")
     end: dt.date = Field(description="last simulated day")
     seed: int = Field(default=0, ge=0, description="default seed when `--seed` is not given")

@@ -36,26 +36,41 @@ _Loader.add_implicit_resolver(
 
 
 class Source:
-    """Parsed YAML data plus the line of every path in it."""
+    """Parsed YAML data plus the line of every path in it.
 
-    def __init__(self, data: Any, lines: dict[Path_, int], file: str):
+    A scenario built from several files (``extends:``) keeps, for the paths
+    that came from another file, that file's name in ``files``.
+    """
+
+    def __init__(self, data: Any, lines: dict[Path_, int], file: str,
+                 files: dict[Path_, str] | None = None):
         self.data = data
         self.lines = lines
         self.file = file
+        self.files = files or {}
+        #: Every file the data was read from, base first.
+        self.chain: list[str] = [file]
 
-    def line(self, path: Path_) -> int | None:
-        """Line of the longest prefix of ``path`` that exists in the file."""
+    def _known(self, path: Path_) -> Path_ | None:
+        """The longest prefix of ``path`` whose line is known."""
         path = tuple(path)
         while path:
             if path in self.lines:
-                return self.lines[path]
+                return path
             path = path[:-1]
-        return self.lines.get((), None)
+        return () if () in self.lines else None
+
+    def line(self, path: Path_) -> int | None:
+        """Line of the longest prefix of ``path`` that exists in the file."""
+        known = self._known(path)
+        return None if known is None else self.lines[known]
 
     def where(self, path: Path_) -> str:
         """``file:line`` for a path, the form every message starts with."""
-        line = self.line(path)
-        return f"{self.file}:{line}" if line else self.file
+        known = self._known(path)
+        if known is None:
+            return self.file
+        return f"{self.files.get(known, self.file)}:{self.lines[known]}"
 
 
 def _build(node: yaml.Node, loader: _Loader, path: Path_, lines: dict[Path_, int]) -> Any:

@@ -1,0 +1,499 @@
+"""Compare finished runs: a difference table and overlay figures, baseline first.
+
+A comparison is built only from what each run wrote to disk (read with the
+readers in ``sim.plots``), so runs made at different times, or on another
+machine, can be compared as long as they model the same sides. The first run
+given is the baseline: every difference is measured against it, and the
+figures mark only the moves where another run departs from it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from sim.errors import ParityUserError
+from sim.output import number
+from sim.plots import (
+    BOTH,
+    OTHER_COLOUR,
+    Timeseries,
+    _date,
+    _format_date_axis,
+    _new_figure,
+    _save,
+    _span,
+    read_events,
+    read_summary,
+    read_timeseries,
+    side_colours,
+    side_ids,
+)
+
+#: Columns of the difference table, the same for every row.
+HEADER = (
+    "scenario",
+    "side",
+    "metric",
+    "end_value",
+    "time_average",
+    "end_minus_first",
+    "first_zero_date",
+    "days_below_threshold",
+)
+#: Metrics shown in the terminal table and drawn as figures, in that order.
+HEADLINE = (
+    "staff_total",
+    "staff_local",
+    "posts_open",
+    "consular_output",
+    "restrictions_in_force",
+    "tension",
+)
+#: Counts that change only at moves, drawn as staircases so they are not read as trends.
+STEP_METRICS = frozenset({"posts_open", "restrictions_in_force"})
+REQUIRED_FILES = ("timeseries.csv", "summary.json")
+#: Line style of each run after the baseline, which is drawn thick and pale beneath them.
+RUN_STYLES = ("-", "--", "-.", ":")
+TICK_HEIGHT = 0.035
+TICK_GAP = 0.01
+
+Row = dict[str, Any]
+MoveKey = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One finished run as read from its results directory.
+
+    ``label`` is the scenario name, made unique with the directory name when two
+    runs share it, so a legend or table row always says which run it is.
+    """
+
+    label: str
+    path: Path
+    series: Timeseries
+    events: list[dict[str, str]]
+    summary: dict[str, Any]
+
+    @property
+    def sides(self) -> list[str]:
+        """Side ids in the summary's order, so every run lists sides the same way."""
+        return side_ids(self.summary, self.series)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def _check_results_dir(path: Path) -> None:
+    """Refuse a path that is not a run's output, naming what is missing so the fix is clear."""
+    if not path.is_dir():
+        raise ParityUserError(f"{path}: no such results directory; run `parity run` first")
+    for name in REQUIRED_FILES:
+        if not (path / name).is_file():
+            raise ParityUserError(
+                f"{path}: not a results directory (no {name}); run `parity run` first"
+            )
+
+
+def _read_run(path: Path) -> Run:
+    """Read one results directory, turning unreadable files into one-line user errors."""
+    _check_results_dir(path)
+    try:
+        summary = read_summary(path / "summary.json")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ParityUserError(f"{path / 'summary.json'}: not valid JSON ({exc})") from None
+    try:
+        series = read_timeseries(path / "timeseries.csv")
+    except (KeyError, ValueError) as exc:
+        raise ParityUserError(
+            f"{path / 'timeseries.csv'}: not a timeseries table "
+            f"(needs columns date, side, metric, value; {exc})"
+        ) from None
+    events = read_events(path / "events.csv")
+    name = str(summary.get("scenario") or path.resolve().name)
+    return Run(label=name, path=path, series=series, events=events, summary=summary)
+
+
+def _check_same_sides(runs: Sequence[Run]) -> None:
+    """Refuse runs of different sides: a difference between unlike missions means nothing."""
+    first = set(runs[0].sides)
+    if all(set(run.sides) == first for run in runs):
+        return
+    listed = "; ".join(f"{run.path}: {', '.join(run.sides) or 'none'}" for run in runs)
+    raise ParityUserError(f"runs compare different sides: {listed}")
+
+
+def _unique_labels(runs: Sequence[Run]) -> list[str]:
+    """Add the directory name to shared scenario names, then a number if still shared."""
+    counts = Counter(run.label for run in runs)
+    labels = [
+        f"{run.label} ({run.path.resolve().name})" if counts[run.label] > 1 else run.label
+        for run in runs
+    ]
+    counts = Counter(labels)
+    seen: Counter[str] = Counter()
+    unique = []
+    for label in labels:
+        seen[label] += 1
+        unique.append(f"{label} #{seen[label]}" if counts[label] > 1 else label)
+    return unique
+
+
+def load_runs(dirs: Sequence[Path | str]) -> list[Run]:
+    """Read results directories for comparison, the first being the baseline.
+
+    Parameters
+    ----------
+    dirs : sequence of Path or str
+        Directories written by ``parity run``; at least two.
+
+    Returns
+    -------
+    list of Run
+        In the order given, each with a label unique among them.
+
+    Raises
+    ------
+    ParityUserError
+        When fewer than two directories are given, a directory lacks
+        ``timeseries.csv`` or ``summary.json``, or the runs model different sides.
+    """
+    if len(dirs) < 2:
+        raise ParityUserError("compare needs at least two results directories")
+    runs = [_read_run(Path(d)) for d in dirs]
+    _check_same_sides(runs)
+    labels = _unique_labels(runs)
+    return [replace(run, label=label) for run, label in zip(runs, labels, strict=True)]
+
+
+# --- difference table ------------------------------------------------------------------------
+
+
+def _end(series: Timeseries, key: tuple[str, str]) -> float:
+    """The last sample of a series, NaN when the run has no such series."""
+    if key not in series or not series[key][1].size:
+        return math.nan
+    return float(series[key][1][-1])
+
+
+def _mean(values: np.ndarray) -> float:
+    """Mean over samples ignoring gaps; NaN (not a warning) when every sample is a gap."""
+    kept = values[~np.isnan(values)]
+    return float(kept.mean()) if kept.size else math.nan
+
+
+def first_zero_date(dates: np.ndarray, values: np.ndarray) -> str:
+    """ISO date of the first sample at zero, or '' if never: when service stopped."""
+    hits = np.flatnonzero(values == 0)
+    return str(dates[hits[0]]) if hits.size else ""
+
+
+def days_below(dates: np.ndarray, values: np.ndarray, threshold: float) -> int:
+    """Days a sampled value spent below ``threshold``.
+
+    Each sample holds until the next one (7 days for weekly samples); the last
+    sample is the run's final day and counts 1, so a run below the threshold
+    throughout scores exactly its length in days.
+    """
+    if not dates.size:
+        return 0
+    spans = np.append(np.diff(dates).astype(int), 1)
+    return int(spans[values < threshold].sum())
+
+
+def _row_keys(run: Run, sides: Sequence[str]) -> list[tuple[str, str]]:
+    """The run's (side, metric) series, grouped by side in the baseline's order."""
+    return [key for side in [*sides, BOTH] for key in run.series if key[0] == side]
+
+
+def _row(run: Run, key: tuple[str, str], baseline_end: float, threshold: float) -> Row:
+    """One table row: the run's headline numbers for one side's metric."""
+    dates, values = run.series[key]
+    end = _end(run.series, key)
+    side, metric = key
+    return {
+        "scenario": run.label,
+        "side": side,
+        "metric": metric,
+        "end_value": end,
+        "time_average": _mean(values),
+        "end_minus_first": end - baseline_end,
+        "first_zero_date": first_zero_date(dates, values) if metric == "consular_output" else "",
+        "days_below_threshold": (
+            days_below(dates, values, threshold) if metric == "staff_total" else ""
+        ),
+    }
+
+
+def difference_table(runs: Sequence[Run], threshold: float = 150.0) -> list[Row]:
+    """Tidy rows, one per (run, side, metric), measured against the first run.
+
+    Parameters
+    ----------
+    runs : sequence of Run
+        From :func:`load_runs`; ``runs[0]`` is the baseline.
+    threshold : float
+        Staff level below which a mission counts as crippled, for
+        ``days_below_threshold``.
+
+    Returns
+    -------
+    list of dict
+        Keys are :data:`HEADER`. Numbers are floats (NaN where a series has no
+        value) or, for ``days_below_threshold``, ints; columns that do not apply
+        to a metric hold ``''``.
+    """
+    if not math.isfinite(threshold):
+        raise ParityUserError(f"threshold {threshold}: must be a finite number")
+    sides = runs[0].sides
+    baseline = runs[0].series
+    return [
+        _row(run, key, _end(baseline, key), threshold)
+        for run in runs
+        for key in _row_keys(run, sides)
+    ]
+
+
+def _cell(value: Any) -> str:
+    """A value as the CSV shows it, numbers spelled the way ``timeseries.csv`` spells them."""
+    if isinstance(value, str):
+        return value
+    return number(float(value))
+
+
+def write_table(rows: Sequence[Row], path: Path) -> Path:
+    """Write the difference table as CSV with the fixed :data:`HEADER`, for spreadsheets."""
+    path = Path(path)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(HEADER)
+        writer.writerows([_cell(row[column]) for column in HEADER] for row in rows)
+    return path
+
+
+def _rounded(value: Any, signed: bool = False) -> str:
+    """Round a number for reading at a glance: whole numbers plain, else 3 figures."""
+    if isinstance(value, str):
+        return value
+    value = float(value)
+    if math.isnan(value):
+        return ""
+    if value.is_integer() or abs(value) >= 100:
+        text = f"{value:.0f}"
+    elif abs(value) >= 1:
+        text = f"{value:.1f}"
+    else:
+        text = f"{value:.2g}"
+    if float(text) == 0:
+        return "0"
+    return f"+{text}" if signed and value > 0 else text
+
+
+TEXT_COLUMNS = (("scenario", "scenario"), ("side", "side"), ("metric", "metric"))
+NUMBER_COLUMNS = (
+    ("end_value", "end"),
+    ("time_average", "average"),
+    ("end_minus_first", "vs first"),
+    ("first_zero_date", "first zero"),
+    ("days_below_threshold", "days below"),
+)
+
+
+def _headline_rows(rows: Sequence[Row]) -> list[Row]:
+    """Headline rows grouped by metric then side, runs adjacent so they read as a diff."""
+    sides = list(dict.fromkeys(row["side"] for row in rows))
+    shown = [row for row in rows if row["metric"] in HEADLINE]
+    return sorted(shown, key=lambda r: (HEADLINE.index(r["metric"]), sides.index(r["side"])))
+
+
+def format_table(rows: Sequence[Row]) -> str:
+    """Format the headline metrics as a fixed-width text table for the terminal.
+
+    Text columns are left-aligned and numbers right-aligned and rounded, so a
+    what-if's departure from the baseline can be read down the ``vs first``
+    column.
+    """
+    columns = TEXT_COLUMNS + NUMBER_COLUMNS
+    body = [
+        [_rounded(row[key], signed=key == "end_minus_first") for key, _ in columns]
+        for row in _headline_rows(rows)
+    ]
+    titles = [title for _, title in columns]
+    widths = [max(len(line[i]) for line in [titles, *body]) for i in range(len(columns))]
+    left = len(TEXT_COLUMNS)
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            cell.ljust(width) if i < left else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(titles), rule, *(line(cells) for cells in body)])
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def _move_keys(run: Run) -> Counter[MoveKey]:
+    """Count a run's moves with effect by (date, actor, move, detail); statements dropped."""
+    return Counter(
+        (e["date"][:10], e.get("actor", ""), e.get("move", ""), e.get("detail", ""))
+        for e in run.events
+        if e.get("move") != "statement" and e.get("date")
+    )
+
+
+def departure_dates(runs: Sequence[Run]) -> list[np.ndarray]:
+    """Dates of each run's moves that the baseline does not share, per run.
+
+    For the baseline itself these are its moves missing from some other run,
+    so a what-if that drops a move is marked where the dropped move was.
+    """
+    counts = [_move_keys(run) for run in runs]
+    base = counts[0]
+    differing = [set((base - other).keys()) for other in counts[1:]]
+    per_run = [set().union(*differing)] + [set((c - base).keys()) for c in counts[1:]]
+    return [np.array(sorted({_date(d) for d, *_ in keys}), dtype="datetime64[D]")
+            for keys in per_run]
+
+
+def _joint_span(runs: Sequence[Run]) -> tuple[np.datetime64, np.datetime64]:
+    """The earliest start to the latest end, so runs of unequal length all fit."""
+    spans = [_span(run.summary, run.series) for run in runs]
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def _side_name(runs: Sequence[Run], side: str) -> str:
+    """The side's name from the baseline summary, falling back to its id."""
+    if side == BOTH:
+        return "both sides"
+    return str(runs[0].summary.get("sides", {}).get(side, {}).get("name") or side)
+
+
+def _plot_runs(
+    ax: Axes, runs: Sequence[Run], key: tuple[str, str], colours: dict[str, str]
+) -> None:
+    """Overlay each run's series: the baseline thick and pale underneath, the others on top."""
+    style = "steps-post" if key[1] in STEP_METRICS else "default"
+    for i, run in enumerate(runs):
+        if key not in run.series:
+            continue
+        dates, values = run.series[key]
+        if i == 0:
+            ax.plot(dates, values, color=colours[run.label], lw=3.2, alpha=0.45,
+                    label=run.label, drawstyle=style, zorder=2)
+        else:
+            ls = RUN_STYLES[(i - 1) % len(RUN_STYLES)]
+            ax.plot(dates, values, color=colours[run.label], lw=1.6, ls=ls,
+                    label=run.label, drawstyle=style, zorder=3)
+
+
+def _mark_departures(
+    ax: Axes, runs: Sequence[Run], marks: Sequence[np.ndarray], colours: dict[str, str]
+) -> None:
+    """Draw each run's departing moves as ticks in its own lane at the foot of the axes.
+
+    The y range is stretched downwards first so the ticks never sit on the lines.
+    """
+    lanes = [(run, dates) for run, dates in zip(runs, marks, strict=True) if dates.size]
+    if not lanes:
+        return
+    band = TICK_GAP + len(lanes) * (TICK_HEIGHT + TICK_GAP)
+    low, high = ax.get_ylim()
+    ax.set_ylim(low - (high - low) * band / (1 - band), high)
+    for lane, (run, dates) in enumerate(lanes):
+        bottom = TICK_GAP + lane * (TICK_HEIGHT + TICK_GAP)
+        ax.vlines(dates, bottom, bottom + TICK_HEIGHT, colors=colours[run.label], lw=1.4,
+                  transform=ax.get_xaxis_transform())
+    ax.plot([], [], ls="", marker="|", markersize=9, color=OTHER_COLOUR,
+            label="moves where runs depart from the first (run colour)")
+
+
+def _plot_key(
+    runs: Sequence[Run],
+    key: tuple[str, str],
+    colours: dict[str, str],
+    marks: Sequence[np.ndarray],
+    path: Path,
+) -> Path:
+    """Draw one side's metric for every run on one figure."""
+    side, metric = key
+    fig = _new_figure(10, 4.8)
+    ax = fig.subplots()
+    _plot_runs(ax, runs, key, colours)
+    _mark_departures(ax, runs, marks, colours)
+    ax.set_ylabel(metric.replace("_", " "))
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="best", fontsize=8, frameon=False)
+    _format_date_axis(ax, _joint_span(runs))
+    ax.set_title(f"{metric}: {_side_name(runs, side)}")
+    return _save(fig, path)
+
+
+def _figure_keys(runs: Sequence[Run]) -> list[tuple[str, str]]:
+    """Headline (side, metric) pairs present in any run, metric by metric."""
+    sides = [*runs[0].sides, BOTH]
+    return [
+        (side, metric)
+        for metric in HEADLINE
+        for side in sides
+        if any((side, metric) in run.series for run in runs)
+    ]
+
+
+def compare_figures(runs: Sequence[Run], out_dir: Path) -> list[Path]:
+    """Write one overlay PNG per headline metric and side, ``<metric>-<side>.png``.
+
+    Each run keeps one colour in every figure; ticks along the foot mark the
+    dates where a run's moves depart from the baseline's, to show what drove
+    the gap.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    colours = side_colours([run.label for run in runs])
+    marks = departure_dates(runs)
+    return [
+        _plot_key(runs, key, colours, marks, out_dir / f"{key[1]}-{key[0]}.png")
+        for key in _figure_keys(runs)
+    ]
+
+
+def compare(
+    dirs: Sequence[Path | str], out_dir: Path, threshold: float = 150.0
+) -> tuple[list[Row], list[Path]]:
+    """Compare results directories: write ``differences.csv`` and figures to ``out_dir``.
+
+    Parameters
+    ----------
+    dirs : sequence of Path or str
+        Results directories; the first is the baseline.
+    out_dir : Path
+        Created if missing; files of the same names in it are replaced.
+    threshold : float
+        Staff level for ``days_below_threshold``.
+
+    Returns
+    -------
+    tuple
+        The table rows and the figure paths.
+    """
+    runs = load_runs(dirs)
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ParityUserError(f"{out_dir}: exists and is not a directory")
+    rows = difference_table(runs, threshold)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_table(rows, out_dir / "differences.csv")
+    return rows, compare_figures(runs, out_dir)
