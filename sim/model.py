@@ -27,10 +27,12 @@ from simpy.events import Timeout
 from sim.errors import ParityUserError
 from sim.metrics import Monitor
 from sim.moves import Move
+from sim.policies.driver import PolicyDriver
 from sim.scenario.checks import check_move
 from sim.scenario.schema import Scenario, SideSpec
 from sim.state import Application, Expat, Measure, Mission, Post
 from sim.streams import Streams
+from sim.talks import TalksProcess
 
 YEAR = 365.25
 #: Room under "no ceiling": larger than any mission.
@@ -80,6 +82,10 @@ class Simulation:
         self._measure_numbers: dict[str, int] = {}
         for move in scenario.moves:
             self._at(scenario.day(move.date), self._apply_scripted, move)
+        self.talks = TalksProcess(self, scenario.talks)
+        self.drivers = [PolicyDriver(self, side, spec.policy)
+                        for side, spec in scenario.sides.items()
+                        if spec.policy.policy != "scripted"]
         for mission in self.missions.values():
             self._staff_at_start(mission)
         days = list(range(0, self.end_day + 1, scenario.sample_days))
@@ -127,6 +133,10 @@ class Simulation:
         fn, args = event.call  # type: ignore[attr-defined]
         fn(*args)
 
+    def at_day(self, day: float, fn: Callable[..., Any], *args: Any) -> None:
+        """Call ``fn(*args)`` on simulation day ``day`` (not before now)."""
+        self._at(day - self.now, fn, *args)
+
     def after(self, days: float, measure: Measure, fn: Callable[[], None]) -> None:
         """Call ``fn`` after ``days`` unless ``measure`` has been lifted by then."""
         token = measure.token
@@ -141,15 +151,20 @@ class Simulation:
     def _apply_scripted(self, move: Move) -> None:
         self.apply(move, origin="scenario", checked=True)
 
-    def apply(self, move: Move, origin: str = "policy", checked: bool = False) -> Measure:
-        """Make a move now; returns the measure (in force if the move persists)."""
+    def apply(self, move: Move, origin: str = "policy", checked: bool = False,
+              responds_to: str | None = None) -> Measure:
+        """Make a move now; returns the measure (in force if the move persists).
+
+        ``origin`` is ``scenario``, ``policy`` or ``talks``; ``responds_to`` the
+        id of the other side's measure this move answers, if any.
+        """
         if not checked:
             problems = check_move(self.scenario, move, self.today)
             if problems:
                 raise ParityUserError("; ".join(f"{field}: {msg}" for field, msg in problems))
         target = move.target or self.scenario.other(move.actor)
         measure = Measure(self._measure_id(move), move, move.actor, target, self.now,
-                          self.now + getattr(move, "notice_days", 0))
+                          self.now + getattr(move, "notice_days", 0), responds_to=responds_to)
         self.log.append(LoggedMove(self.today, move.actor, target, move.move, move.detail(),
                                    move.source or "", origin))
         if move.persists:

@@ -94,6 +94,8 @@ class Measure:
     undo: dict[str, Any] = field(default_factory=dict)
     #: Bumped on lift so an effect scheduled for later is cancelled.
     token: int = 0
+    #: Id of the other side's measure this one answers (policy moves), if any.
+    responds_to: str | None = None
 
     @property
     def is_restriction(self) -> bool:

@@ -12,7 +12,7 @@ from sim.moves.access import (
     VisaPolicy,
 )
 from sim.moves.base import Move
-from sim.moves.lifting import Lift, LiftAll, Statement
+from sim.moves.lifting import IRRITANTS, Lift, LiftAll, Settle, Statement
 from sim.moves.posts import (
     ClosePost,
     ReopenPost,
@@ -44,10 +44,11 @@ MOVES: list[type[Move]] = [
     ResumeFlights,
     Lift,
     LiftAll,
+    Settle,
     Statement,
 ]
 
 #: Move classes by the name used in scenario files.
 BY_NAME: dict[str, type[Move]] = {cls.model_fields["move"].default: cls for cls in MOVES}
 
-__all__ = ["BY_NAME", "MOVES", "Move", *[cls.__name__ for cls in MOVES]]
+__all__ = ["BY_NAME", "IRRITANTS", "MOVES", "Move", *[cls.__name__ for cls in MOVES]]

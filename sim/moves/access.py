@@ -78,8 +78,9 @@ class BankingGuarantee(Move):
     severity = 0.0
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
-        sim.lift_where(measure.target, lambda m: m.move.move == "banking_restriction"
-                       and m.actor == measure.actor)
+        measure.undo["lifted"] = sim.lift_where(
+            measure.target,
+            lambda m: m.move.move == "banking_restriction" and m.actor == measure.actor)
 
 
 class SuspendFlights(Move):
@@ -100,5 +101,6 @@ class ResumeFlights(Move):
     persists = False
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
-        sim.lift_where(measure.target, lambda m: m.move.move == "suspend_flights"
-                       and m.actor == measure.actor)
+        measure.undo["lifted"] = sim.lift_where(
+            measure.target,
+            lambda m: m.move.move == "suspend_flights" and m.actor == measure.actor)

@@ -23,7 +23,8 @@ class Lift(Move):
     persists = False
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
-        sim.lift_where(None, lambda m: m.id == self.measure and m.actor == self.actor)
+        measure.undo["lifted"] = sim.lift_where(
+            None, lambda m: m.id == self.measure and m.actor == self.actor)
 
 
 class LiftAll(Move):
@@ -35,7 +36,48 @@ class LiftAll(Move):
     persists = False
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
-        sim.lift_where(measure.target, lambda m: m.actor == measure.actor and m.is_restriction)
+        measure.undo["lifted"] = sim.lift_where(
+            measure.target, lambda m: m.actor == measure.actor and m.is_restriction)
+
+
+#: What talks can settle, and the kinds of measure each covers.
+IRRITANTS: dict[str, tuple[str, ...]] = {
+    "visas": ("visa_policy",),
+    "staffing": ("staff_cap", "expel", "tenure_limit"),
+    "local_hires": ("local_hire_ban",),
+    "travel": ("travel_radius", "travel_notice"),
+    "properties": ("seize_property",),
+    "posts": ("close_post",),
+    "banking": ("banking_restriction",),
+    "flights": ("suspend_flights",),
+}
+Irritant = Literal["visas", "staffing", "local_hires", "travel", "properties", "posts",
+                   "banking", "flights"]
+
+
+class Settle(Move):
+    """Settle an irritant: every measure it covers is lifted, on both missions.
+
+    What talks agree. Settling ``banking`` also has each side guarantee the
+    other's banking services, as the notes exchanged in Istanbul in April 2025 did.
+    """
+
+    move: Literal["settle"] = "settle"
+    irritant: Irritant = Field(description="what is settled: " + ", ".join(IRRITANTS))
+
+    summary = "settle an irritant: lift the measures it covers on both sides"
+    persists = False
+
+    def apply(self, sim: Simulation, measure: Measure) -> None:
+        kinds = IRRITANTS[self.irritant]
+        measure.undo["lifted"] = sim.lift_where(None, lambda m: m.move.move in kinds
+                                                and m.is_restriction)
+        if self.irritant == "banking":
+            from sim.moves.access import BankingGuarantee
+
+            for side in (measure.actor, measure.target):
+                sim.apply(BankingGuarantee(date=self.date, actor=side, source=self.source,
+                                           note=self.note), origin="talks")
 
 
 class Statement(Move):

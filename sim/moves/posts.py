@@ -63,8 +63,8 @@ class ReopenPost(Move):
         return {"post": ("post", self.post)}
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
-        sim.lift_where(measure.target, lambda m: m.move.move == "close_post" and
-                       m.move.post == self.post)
+        measure.undo["lifted"] = sim.lift_where(
+            measure.target, lambda m: m.move.move == "close_post" and m.move.post == self.post)
 
 
 class SeizeProperty(Move):
@@ -101,8 +101,9 @@ class ReturnProperty(Move):
         return {"property": ("property", self.property)}
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
-        sim.lift_where(measure.target, lambda m: m.move.move == "seize_property" and
-                       m.move.property == self.property)
+        measure.undo["lifted"] = sim.lift_where(
+            measure.target,
+            lambda m: m.move.move == "seize_property" and m.move.property == self.property)
 
 
 class SuspendConsular(Move):

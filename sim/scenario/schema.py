@@ -11,6 +11,8 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from sim.moves import MOVES
+from sim.policies import PolicySpec, Scripted
+from sim.talks import Talks
 
 POST_KINDS = ("embassy", "consulate", "trade_mission", "annex", "un_mission")
 
@@ -99,6 +101,8 @@ class SideSpec(_Strict):
     host_visa_policy: VisaPolicySpec = Field(
         default_factory=VisaPolicySpec, description="the host's visa policy before any move"
     )
+    policy: PolicySpec = Field(default_factory=Scripted,
+                               description="how the side decides moves the file does not script")
 
 
 #: Any move of the catalogue, chosen by its ``move:`` name.
@@ -130,6 +134,7 @@ class Scenario(_Strict):
     sample_days: int = Field(default=7, ge=1, le=31, description="days between samples")
     sides: dict[str, SideSpec] = Field(min_length=2, max_length=2)
     moves: list[MoveSpec] = Field(default_factory=list)
+    talks: Talks = Field(default_factory=Talks, description="talks rounds and how they go")
 
     _file: str = PrivateAttr(default="")
     _sha256: str = PrivateAttr(default="")

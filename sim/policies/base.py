@@ -1,0 +1,141 @@
+"""What every policy has: a name, a rule, classifier metadata, and two kinds of noise.
+
+A policy decides a side's own moves when the scenario file does not script
+them. It sees the other side's moves as ``Observation``s (through its own
+misperception) and answers with ``Intent``s: what it means to do and after how
+long. The engine (``sim.policies.driver``) turns intents into catalogue moves,
+with the side's implementation error, and makes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: Instruments a side can restrict the other with, by catalogue name.
+HOSTILE = ("expel", "close_post", "local_hire_ban", "staff_cap", "tenure_limit",
+           "travel_radius", "travel_notice", "visa_policy", "seize_property",
+           "banking_restriction", "suspend_flights")
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A move of the other side as this side perceives it."""
+
+    measure: str
+    move: str
+    size: float = 1.0
+    hostile: bool = False
+    conciliatory: bool = False
+    lift_all: bool = False
+    #: Kinds of measure the move lifted (for conciliatory moves).
+    lifted: tuple[str, ...] = ()
+    #: The move was itself an answer to one of this side's moves.
+    answers_me: bool = False
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A move a policy means to make: ``restrict`` with an instrument, ``lift`` a kind of
+    own measure, ``lift_all``, or a ``statement``."""
+
+    action: Literal["restrict", "lift", "lift_all", "statement"]
+    instrument: str = ""
+    size: float = 1.0
+    #: Days until it is made; ``None`` draws the policy's lag.
+    delay: float | None = None
+    note: str = ""
+    #: Id of the measure this answers, so the other side can tell an answer from an initiative.
+    answers: str | None = None
+
+
+@dataclass
+class View:
+    """What a policy may know of the state when it decides."""
+
+    side: str
+    other: str
+    today: dt.date
+    rng: Any
+    #: Severity of the restrictions the other side has in force on this side's mission.
+    severity_on_me: float
+    #: Severity of this side's restrictions in force on the other's mission.
+    severity_by_me: float
+    #: This side's measures in force on the other's mission: (id, move kind), oldest first.
+    my_measures: list[tuple[str, str]] = field(default_factory=list)
+    #: The other side's restrictions in force on this side's mission.
+    restrictions_on_me: int = 0
+
+
+def classify(stochastic: bool, memory_depth: int, escalates: bool,
+             negotiates: bool) -> dict[str, Any]:
+    """Classifier metadata: chance used, moves remembered (-1: all), starts escalation,
+    makes conciliatory offers."""
+    return {"stochastic": stochastic, "memory_depth": memory_depth, "escalates": escalates,
+            "negotiates": negotiates}
+
+
+class Policy(BaseModel):
+    """Base of the policies. Subclasses set ``policy``, their parameters and their rule.
+
+    Parameters every policy has:
+
+    - ``start``: the day the policy begins to act (default: the scenario's start);
+    - ``lag_days``: mean days from seeing a move to answering it (gamma-distributed);
+    - ``implementation_error``: chance a side does something other than it meant
+      (another instrument than intended, or nothing instead of a concession);
+    - ``misperception``: spread (log scale) of how much harsher or milder a side
+      reads the other's move than it was; seen by that side alone;
+    - ``answers``: instruments answered across rather than in kind, e.g.
+      ``{local_hire_ban: close_post}``;
+    - ``answer_responses``: also answer moves that were answers to one's own
+      (otherwise an exchange ends once the other side has answered in kind).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    policy: str
+    start: dt.date | None = Field(default=None, description="day the policy begins to act")
+    lag_days: float = Field(default=30.0, ge=0, description="mean days before answering")
+    implementation_error: float = Field(default=0.0, ge=0, le=1,
+                                        description="chance of doing other than meant")
+    misperception: float = Field(default=0.0, ge=0,
+                                 description="log-scale spread of how a move is read")
+    answers: dict[str, str] = Field(default_factory=dict,
+                                    description="move answered -> instrument used instead")
+    answer_responses: bool = Field(default=False,
+                                   description="also answer the other's answers")
+
+    summary: ClassVar[str] = ""
+    #: Axelrod-style metadata: does it use chance, how much history it uses,
+    #: does it start escalation, does it make conciliatory offers.
+    classifier: ClassVar[dict[str, Any]] = classify(stochastic=False, memory_depth=0,
+                                                    escalates=False, negotiates=False)
+    #: Days between ``tick`` calls for policies that act on their own schedule.
+    check_days: ClassVar[float | None] = None
+
+    def reset(self) -> None:
+        """Forget everything seen: a fresh copy for a new run."""
+
+    def react(self, seen: Observation, view: View) -> list[Intent]:
+        """Intents in answer to one move of the other side."""
+        return []
+
+    def tick(self, view: View) -> list[Intent]:
+        """Intents on the policy's own schedule (every ``check_days``)."""
+        return []
+
+    def in_kind(self, seen: Observation) -> Intent:
+        """Answer a hostile move with the same instrument (or the mapped one) and size."""
+        return Intent("restrict", self.answers.get(seen.move, seen.move), seen.size,
+                      answers=seen.measure, note=f"answers {seen.move}")
+
+    def reciprocate(self, seen: Observation) -> list[Intent]:
+        """Answer a concession in kind: lift the same kinds of one's own measures."""
+        if seen.lift_all:
+            return [Intent("lift_all", answers=seen.measure, note="answers lift_all")]
+        return [Intent("lift", kind, answers=seen.measure, note=f"answers lifting {kind}")
+                for kind in seen.lifted]

@@ -1,0 +1,116 @@
+"""The engine side of a policy: what it sees, when it acts, and its noise.
+
+One driver per side. It watches the moves the other side makes, passes each
+through the side's misperception to its policy, and makes the moves the policy
+intends after their lag, with the side's implementation error. Policies with
+a schedule of their own (``check_days``) are called on it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from sim.policies.base import HOSTILE, Intent, Observation, Policy, View
+from sim.policies.instruments import build_move
+
+if TYPE_CHECKING:
+    from sim.model import Simulation
+    from sim.state import Measure
+
+#: Acts that give something back, and what they lift.
+CONCILIATORY = {"lift", "lift_all", "reopen_post", "return_property", "resume_flights",
+                "banking_guarantee"}
+
+
+class PolicyDriver:
+    """Runs one side's policy inside a simulation."""
+
+    def __init__(self, sim: Simulation, side: str, policy: Policy):
+        self.sim = sim
+        self.side = side
+        self.other = sim.scenario.other(side)
+        self.policy = policy.model_copy(deep=True)
+        self.policy.reset()
+        self.rng = sim.streams("policy", side)
+        self.start = sim.scenario.day(policy.start or sim.scenario.start)
+        self.mine: set[str] = set()
+        sim.observers.append(self.observe)
+        if self.policy.check_days:
+            sim.at_day(self.start + self.policy.check_days, self._tick)
+
+    # -- seeing ---------------------------------------------------------------
+
+    def observe(self, sim: Simulation, measure: Measure, origin: str) -> None:
+        """Called for every move made; the policy sees the other side's."""
+        if measure.actor == self.side:
+            self.mine.add(measure.id)
+            return
+        if origin == "talks" or measure.target == self.other or sim.now < self.start:
+            return
+        seen = self.perceive(measure)
+        if seen.answers_me and not self.policy.answer_responses and seen.hostile:
+            return
+        for intent in self.policy.react(seen, self.view()):
+            self._schedule(intent)
+
+    def perceive(self, measure: Measure) -> Observation:
+        """The move as this side reads it: its size scaled by misperception."""
+        move = measure.move
+        size = float(getattr(move, "count", 1))
+        if self.policy.misperception > 0:
+            size *= math.exp(self.policy.misperception * self.rng.normal())
+        lifted = tuple(dict.fromkeys(m.move.move for m in measure.undo.get("lifted", [])))
+        return Observation(
+            measure=measure.id, move=move.move, size=size,
+            hostile=move.move in HOSTILE, conciliatory=move.move in CONCILIATORY,
+            lift_all=move.move == "lift_all", lifted=lifted,
+            answers_me=measure.responds_to in self.mine,
+        )
+
+    def view(self) -> View:
+        """What the policy may know of the state now."""
+        on_me, on_other = self.sim.mission(self.side), self.sim.mission(self.other)
+        mine = [(m.id, m.move.move) for m in on_other.measures.values()
+                if m.actor == self.side and m.is_restriction]
+        return View(self.side, self.other, self.sim.today, self.rng,
+                    severity_on_me=on_me.restriction_severity,
+                    severity_by_me=on_other.restriction_severity,
+                    my_measures=mine, restrictions_on_me=on_me.restriction_count)
+
+    # -- acting ---------------------------------------------------------------
+
+    def _tick(self) -> None:
+        for intent in self.policy.tick(self.view()):
+            self._schedule(intent)
+        if self.sim.now + self.policy.check_days <= self.sim.end_day:
+            self.sim.at_day(self.sim.now + self.policy.check_days, self._tick)
+
+    def _schedule(self, intent: Intent) -> None:
+        delay = intent.delay
+        if delay is None:
+            delay = self.rng.gamma4(self.policy.lag_days) if self.policy.lag_days > 0 else 0.0
+        if self.sim.now + delay <= self.sim.end_day:
+            self.sim.at_day(self.sim.now + delay, self._act, intent)
+
+    def _act(self, intent: Intent) -> None:
+        intent = self._implement(intent)
+        if intent is None:
+            return
+        move = build_move(self.sim, self.side, intent, f"policy: {self.policy.policy}")
+        if move is not None:
+            self.sim.apply(move, origin="policy", responds_to=intent.answers)
+
+    def _implement(self, intent: Intent) -> Intent | None:
+        """With the implementation error, a restriction uses another instrument and a
+        concession is not made."""
+        if self.policy.implementation_error <= 0 or intent.action == "statement":
+            return intent
+        if self.rng.random() >= self.policy.implementation_error:
+            return intent
+        if intent.action != "restrict":
+            return None
+        others = [i for i in HOSTILE if i != intent.instrument]
+        instrument = others[int(self.rng.random() * len(others))]
+        return Intent("restrict", instrument, intent.size, 0.0,
+                      f"{intent.note} (meant {intent.instrument})", intent.answers)

@@ -1,0 +1,107 @@
+"""Turning an intent into a catalogue move that fits the state now.
+
+A policy says "restrict with a closure, size 1"; which post to close, or what
+ceiling gives parity, depends on the state, and is decided here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sim.moves import (
+    BankingRestriction,
+    ClosePost,
+    Expel,
+    Lift,
+    LiftAll,
+    LocalHireBan,
+    Move,
+    SeizeProperty,
+    StaffCap,
+    Statement,
+    SuspendFlights,
+    TenureLimit,
+    TravelNotice,
+    TravelRadius,
+    VisaPolicy,
+)
+from sim.policies.base import Intent
+
+if TYPE_CHECKING:
+    from sim.model import Simulation
+
+Common = dict[str, object]
+
+
+def _expel(sim: Simulation, c: Common, target: str, size: float) -> Move | None:
+    present = len(sim.mission(target).expats)
+    return Expel(**c, count=max(1, min(round(size), present)), notice_days=7) if present else None
+
+
+def _close_post(sim: Simulation, c: Common, target: str, size: float) -> Move | None:
+    """Close the target's last open post other than its embassy."""
+    posts = [p for p in sim.mission(target).posts.values() if p.open and p.kind != "embassy"]
+    return ClosePost(**c, post=posts[-1].id) if posts else None
+
+
+def _staff_cap(sim: Simulation, c: Common, target: str, size: float) -> Move | None:
+    """A parity ceiling: the target may keep as many as the actor has."""
+    own = sim.mission(str(c["actor"])).staff_total
+    return StaffCap(**c, ceiling=own) if sim.mission(target).staff_total > own else None
+
+
+def _seize(sim: Simulation, c: Common, target: str, size: float) -> Move | None:
+    held = [name for name, ok in sim.mission(target).properties.items() if ok]
+    return SeizeProperty(**c, property=held[0]) if held else None
+
+
+def _once(cls: type[Move], **params: object) -> Callable[..., Move | None]:
+    """A measure that makes no sense twice: made only if the actor has none in force."""
+    name = cls.model_fields["move"].default
+
+    def build(sim: Simulation, c: Common, target: str, size: float) -> Move | None:
+        mine = [m for m in sim.mission(target).in_force(name) if m.actor == c["actor"]]
+        return None if mine else cls(**c, **params)
+
+    return build
+
+
+BUILDERS: dict[str, Callable[[Simulation, Common, str, float], Move | None]] = {
+    "expel": _expel,
+    "close_post": _close_post,
+    "staff_cap": _staff_cap,
+    "seize_property": _seize,
+    "local_hire_ban": _once(LocalHireBan, notice_days=30),
+    "tenure_limit": _once(TenureLimit, years=3.0),
+    "travel_radius": _once(TravelRadius, km=40.2),
+    "travel_notice": _once(TravelNotice, days=2),
+    "visa_policy": _once(VisaPolicy, approval_rate=0.5, processing_days=150),
+    "banking_restriction": _once(BankingRestriction),
+    "suspend_flights": _once(SuspendFlights),
+}
+
+
+def build_move(sim: Simulation, actor: str, intent: Intent, source: str) -> Move | None:
+    """The move that carries out ``intent`` now, or None if nothing fits.
+
+    A restriction that cannot be made (no consulate left to close) falls back
+    to an expulsion of the same size.
+    """
+    target = sim.scenario.other(actor)
+    today: dt.date = sim.today
+    common: Common = {"date": today, "actor": actor, "source": source,
+                      "note": intent.note or None}
+    if intent.action == "statement":
+        return Statement(**common, kind="proposal" if "calm" in intent.note or "GRIT"
+                         in intent.note else "other")
+    if intent.action == "lift_all":
+        mine = [m for m in sim.mission(target).measures.values() if m.actor == actor]
+        return LiftAll(**common) if mine else None
+    if intent.action == "lift":
+        mine = [m for m in sim.mission(target).in_force(intent.instrument) if m.actor == actor]
+        return Lift(**common, measure=mine[-1].id) if mine else None
+    builder = BUILDERS.get(intent.instrument)
+    move = builder(sim, common, target, intent.size) if builder else None
+    return move or _expel(sim, common, target, intent.size)
