@@ -13,12 +13,13 @@ import time
 from pathlib import Path
 
 from sim import __version__
+from sim.compare import compare, format_table
 from sim.errors import ParityUserError
 from sim.metrics import SIDE_METRICS
 from sim.model import Simulation
 from sim.moves import MOVES
 from sim.moves.base import Move
-from sim.output import check_destination, write_results
+from sim.output import check_destination, staged, write_results
 from sim.scenario import load_scenario
 
 USER_ERROR = 2
@@ -60,6 +61,20 @@ def _parser() -> argparse.ArgumentParser:
 
     moves = commands.add_parser("moves", help="list the catalogue of moves and their parameters")
     moves.set_defaults(handler=_moves)
+
+    compare = commands.add_parser(
+        "compare", help="overlay runs and tabulate their differences (the first is the baseline)")
+    compare.add_argument("runs", type=Path, nargs="+", metavar="RUN",
+                         help="results directories, or scenario files to run first")
+    compare.add_argument("--out", type=Path, default=Path("results") / "compare",
+                         help="output directory (default: results/compare/)")
+    compare.add_argument("--seed", type=int, default=None,
+                         help="seed for the scenario files run (default: each file's own)")
+    compare.add_argument("--threshold", type=float, default=150.0,
+                         help="staff level counted in days_below_threshold (default: 150)")
+    compare.add_argument("--force", action="store_true",
+                         help="replace an existing output directory")
+    compare.set_defaults(handler=_compare)
     return parser
 
 
@@ -95,6 +110,26 @@ def _print_headlines(sim: Simulation, out_dir: Path, files: list[str], seconds: 
     figures = sum(f.startswith("figures/") for f in files)
     print(f"Wrote {out_dir}/: {', '.join(f for f in files if '/' not in f)}"
           + (f" and {figures} figures in figures/" if figures else ""))
+
+
+def _compare(args: argparse.Namespace) -> int:
+    scenarios = [path for path in args.runs if path.suffix in (".yaml", ".yml")]
+    loaded = {path: load_scenario(path) for path in scenarios}  # all checked before any run
+    with staged(args.out, args.force) as staging:
+        dirs = []
+        for path in args.runs:
+            if path in loaded:
+                run_dir = staging / "runs" / path.stem
+                write_results(Simulation(loaded[path], seed=args.seed).run(), run_dir,
+                              figures=False)
+                dirs.append(run_dir)
+            else:
+                dirs.append(path)
+        rows, figures = compare(dirs, staging, args.threshold)
+    print(format_table(rows))
+    ran = ", the runs of the scenario files in runs/" if loaded else ""
+    print(f"Wrote {args.out}/: differences.csv and {len(figures)} figures{ran}")
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:

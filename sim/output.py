@@ -14,6 +14,7 @@ import math
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -119,33 +120,43 @@ def check_destination(out_dir: Path, force: bool) -> None:
         raise ParityUserError(f"{out_dir}: exists and is not a directory")
 
 
-def write_results(sim: Simulation, out_dir: Path, force: bool = False, figures: bool = True,
-                  timing: dict[str, float] | None = None) -> list[str]:
-    """Write tables, summary and figures to ``out_dir`` all at once; return file names."""
+@contextmanager
+def staged(out_dir: Path, force: bool = False) -> Iterator[Path]:
+    """A temporary directory beside ``out_dir`` that becomes ``out_dir`` if all goes well.
+
+    On any error the temporary directory is removed and ``out_dir`` is left as it was.
+    """
     check_destination(out_dir, force)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     staging.chmod(0o755)
     try:
-        files = {
-            "timeseries.csv": _csv_text(TIMESERIES_HEADER, timeseries_rows(sim)),
-            "events.csv": _csv_text(EVENTS_HEADER, event_rows(sim)),
-            "measures.csv": _csv_text(MEASURES_HEADER, measure_rows(sim)),
-            "summary.json": json.dumps(summary(sim), indent=2, ensure_ascii=False) + "\n",
-        }
-        if timing is not None:
-            files["timing.json"] = json.dumps(timing, indent=2) + "\n"
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
-        names = list(files)
-        if figures:
-            from sim.plots import make_figures
-
-            names += [f"figures/{p.name}" for p in make_figures(staging)]
+        yield staging
         _move_into_place(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def write_results(sim: Simulation, out_dir: Path, force: bool = False, figures: bool = True,
+                  timing: dict[str, float] | None = None) -> list[str]:
+    """Write tables, summary and figures to ``out_dir`` all at once; return file names."""
+    files = {
+        "timeseries.csv": _csv_text(TIMESERIES_HEADER, timeseries_rows(sim)),
+        "events.csv": _csv_text(EVENTS_HEADER, event_rows(sim)),
+        "measures.csv": _csv_text(MEASURES_HEADER, measure_rows(sim)),
+        "summary.json": json.dumps(summary(sim), indent=2, ensure_ascii=False) + "\n",
+    }
+    if timing is not None:
+        files["timing.json"] = json.dumps(timing, indent=2) + "\n"
+    names = list(files)
+    with staged(out_dir, force) as staging:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        if figures:
+            from sim.plots import make_figures
+
+            names += [f"figures/{p.name}" for p in make_figures(staging)]
     return names
 
 
