@@ -162,7 +162,7 @@ class Simulation:
             problems = check_move(self.scenario, move, self.today)
             if problems:
                 raise ParityUserError("; ".join(f"{field}: {msg}" for field, msg in problems))
-        target = move.target or self.scenario.other(move.actor)
+        target = move.target_in(list(self.missions))
         measure = Measure(self._measure_id(move), move, move.actor, target, self.now,
                           self.now + getattr(move, "notice_days", 0), responds_to=responds_to)
         self.log.append(LoggedMove(self.today, move.actor, target, move.move, move.detail(),

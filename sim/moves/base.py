@@ -26,7 +26,8 @@ class Move(BaseModel):
     - ``persists``: the move stays in force as a measure until lifted
       (an expulsion, a closure); otherwise it is a one-off act (a lift, a statement);
     - ``restricts``: a measure that counts as a restriction on the target;
-    - ``severity``: its weight in ``tension``.
+    - ``severity``: its weight in ``tension``;
+    - ``own_mission``: by default the move acts on the actor's own mission.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -45,8 +46,16 @@ class Move(BaseModel):
     persists: ClassVar[bool] = True
     restricts: ClassVar[bool] = True
     severity: ClassVar[float] = 1.0
+    #: The move acts on the actor's own mission unless a target is given.
+    own_mission: ClassVar[bool] = False
     #: Fields every move has; the rest are the move's own parameters.
     COMMON: ClassVar[tuple[str, ...]] = ("move", "date", "actor", "target", "id", "source", "note")
+
+    def target_in(self, sides: list[str]) -> str:
+        """The side whose mission the move acts on, among the scenario's two sides."""
+        if self.target is not None:
+            return self.target
+        return self.actor if self.own_mission else next(s for s in sides if s != self.actor)
 
     def params(self) -> dict[str, Any]:
         """The move's own parameters (not date, actor, source...)."""

@@ -117,6 +117,7 @@ class SuspendConsular(Move):
 
     summary = "stop consular (visa) services at one's own posts"
     restricts = False
+    own_mission = True
     severity = 0.0
 
     def references(self) -> dict[str, tuple[str, str]]:
@@ -143,6 +144,7 @@ class ResumeConsular(Move):
 
     summary = "resume consular services at one's own posts"
     persists = False
+    own_mission = True
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {f"posts[{i}]": ("post", p) for i, p in enumerate(self.posts or [])}

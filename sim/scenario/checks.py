@@ -43,7 +43,7 @@ def check_move(scenario: Scenario, move: Move, earliest: dt.date | None = None) 
     if move.target is not None and move.target not in scenario.sides:
         problems.append(("target", f"unknown side '{move.target}' {one_of(move.target, sides)}"))
         return problems
-    target = move.target or scenario.other(move.actor)
+    target = move.target_in(sides)
     spec = scenario.sides[target]
     known = {"post": [p.id for p in spec.posts], "property": [p.id for p in spec.properties]}
     for field, (kind, name) in move.references().items():
