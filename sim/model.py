@@ -82,12 +82,12 @@ class Simulation:
         self._measure_numbers: dict[str, int] = {}
         for move in scenario.moves:
             self._at(scenario.day(move.date), self._apply_scripted, move)
+        for mission in self.missions.values():
+            self._staff_at_start(mission)
         self.talks = TalksProcess(self, scenario.talks)
         self.drivers = [PolicyDriver(self, side, spec.policy)
                         for side, spec in scenario.sides.items()
                         if spec.policy.policy != "scripted"]
-        for mission in self.missions.values():
-            self._staff_at_start(mission)
         days = list(range(0, self.end_day + 1, scenario.sample_days))
         if days[-1] != self.end_day:
             days.append(self.end_day)

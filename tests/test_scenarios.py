@@ -1,0 +1,129 @@
+"""Every shipped scenario validates and runs, and each what-if departs from the record
+in the direction a reader would expect.
+
+Runs share the record's seed, so the what-ifs differ from the record by their moves,
+not by noise (common random numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim import Simulation, load_scenario
+from sim.metrics import SIDE_METRICS
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+FILES = sorted(SCENARIOS.glob("*.yaml"))
+WHAT_IFS = [f for f in FILES if f.name.startswith("whatif-")]
+
+
+@cache
+def run(name: str) -> Simulation:
+    return Simulation(load_scenario(SCENARIOS / name)).run()
+
+
+def value(name: str, side: str, metric: str, date: dt.date) -> float:
+    """The first sample on or after ``date``."""
+    sim = run(name)
+    row = int(np.searchsorted(sim.monitor.days, sim.scenario.day(date)))
+    return float(sim.monitor.side_values[row, sim.monitor.sides.index(side),
+                                         list(SIDE_METRICS).index(metric)])
+
+
+def record(side: str, metric: str, date: dt.date) -> float:
+    return value("record-2016-2025.yaml", side, metric, date)
+
+
+def test_there_are_the_what_ifs_a_briefer_asks_for():
+    """Seven what-ifs ship beside the record."""
+    assert len(WHAT_IFS) == 7
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.name for f in FILES])
+def test_every_scenario_validates_and_runs(path: Path):
+    """Each shipped file loads, runs to its end and logs its moves."""
+    sim = run(path.name)
+    assert sim.monitor.days[sim.monitor.taken - 1] == sim.end_day
+    assert len(sim.log) > 0
+
+
+@pytest.mark.parametrize("path", WHAT_IFS, ids=[f.name for f in WHAT_IFS])
+def test_every_what_if_says_what_question_it_answers(path: Path):
+    """A what-if opens with a comment stating its question."""
+    first = path.read_text().splitlines()[0]
+    assert first.startswith("# Question: what if")
+
+
+@pytest.mark.parametrize("path", WHAT_IFS, ids=[f.name for f in WHAT_IFS])
+def test_every_what_if_move_cites_a_source(path: Path):
+    """Moves a what-if adds say where they come from (a record source, or 'what-if')."""
+    for move in load_scenario(path).moves:
+        assert move.source, move
+
+
+def test_lifting_all_in_2021_leaves_the_us_mission_larger_in_2023():
+    """Both sides lifting everything in October 2021: the US mission is larger in 2023."""
+    when = dt.date(2023, 1, 1)
+    lifted = value("whatif-lift-all-2021.yaml", "US", "staff_total", when)
+    assert lifted > record("US", "staff_total", when) + 100
+    assert value("whatif-lift-all-2021.yaml", "US", "restrictions_in_force", when) == 0
+    assert value("whatif-lift-all-2021.yaml", "US", "consular_output", when) > 0
+
+
+def test_expelling_300_leaves_the_us_mission_smaller():
+    """The US expels 300 and Russia answers by its policy: the US mission ends smaller."""
+    when = dt.date(2023, 1, 1)
+    assert (value("whatif-expel-300-2021.yaml", "US", "staff_total", when)
+            < record("US", "staff_total", when))
+    assert (value("whatif-expel-300-2021.yaml", "RU", "staff_total", when)
+            < record("RU", "staff_total", when) - 100)
+    answers = [e for e in run("whatif-expel-300-2021.yaml").log
+               if e.actor == "RU" and e.origin == "policy"]
+    assert answers and answers[0].date <= dt.date(2021, 12, 31)
+
+
+def test_without_the_local_hire_ban_the_us_keeps_its_local_staff():
+    """No local-hire ban: the US keeps its local employees after August 2021."""
+    when = dt.date(2021, 9, 1)
+    assert record("US", "staff_local", when) == 0
+    assert value("whatif-no-local-hire-ban.yaml", "US", "staff_local", when) > 150
+
+
+def test_without_the_three_year_limit_fewer_russians_leave_in_2022():
+    """No three-year limit: the Russian mission is larger after the January 2022 deadline."""
+    when = dt.date(2022, 3, 1)
+    assert (value("whatif-no-three-year-limit.yaml", "RU", "staff_total", when)
+            > record("RU", "staff_total", when))
+
+
+def test_tit_for_tat_replaces_russias_moves_with_answers_and_holds_no_talks():
+    """Tit-for-tat from 2021: Russia's moves after 2021 are policy answers; no talks."""
+    sim = run("whatif-tit-for-tat-2021.yaml")
+    later = [e for e in sim.log if e.actor == "RU" and e.date >= dt.date(2021, 1, 1)]
+    assert later and all(e.origin == "policy" for e in later)
+    assert not [e for e in sim.log if e.origin == "talks"]
+
+
+def test_grit_winds_down_the_restrictions_on_both_sides():
+    """A US GRIT initiative from 2022: by the end both sides have lifted most measures."""
+    end = dt.date(2025, 12, 31)
+    for side in ("US", "RU"):
+        assert (value("whatif-grit-2022.yaml", side, "restrictions_in_force", end)
+                < record(side, "restrictions_in_force", end) / 2)
+    assert (value("whatif-grit-2022.yaml", "US", "staff_total", end)
+            > record("US", "staff_total", end))
+
+
+def test_successful_2025_talks_lift_visa_flight_and_property_measures():
+    """The April 2025 round settling four irritants lifts them both ways and helps staffing."""
+    sim = run("whatif-talks-2025-succeed.yaml")
+    in_force = {m.move.move for mission in sim.missions.values() for m in mission.restrictions()}
+    assert not in_force & {"visa_policy", "suspend_flights", "seize_property"}
+    end = dt.date(2025, 12, 31)
+    assert (value("whatif-talks-2025-succeed.yaml", "US", "staff_total", end)
+            > record("US", "staff_total", end))
