@@ -39,16 +39,16 @@ class PostSpec(_Strict):
 class PropertySpec(_Strict):
     """A property the mission uses (a dacha, a compound, a building)."""
 
-    id: str
-    name: str
+    id: str = Field(description="short name used by `seize_property` and `return_property`")
+    name: str = Field(description="full name for logs")
 
 
 class TourYears(_Strict):
     """Length of an expatriate tour, drawn from a triangular distribution (years)."""
 
-    low: float = Field(default=2.0, gt=0)
-    mode: float = Field(default=3.0, gt=0)
-    high: float = Field(default=4.0, gt=0)
+    low: float = Field(default=2.0, gt=0, description="shortest tour")
+    mode: float = Field(default=3.0, gt=0, description="most common tour")
+    high: float = Field(default=4.0, gt=0, description="longest tour")
 
     @model_validator(mode="after")
     def _ordered(self) -> TourYears:
@@ -60,15 +60,16 @@ class TourYears(_Strict):
 class VisaPolicySpec(_Strict):
     """How the host grants visas to the mission's replacement staff."""
 
-    approval_rate: float = Field(default=0.97, ge=0, le=1)
-    processing_days: float = Field(default=30.0, ge=0)
+    approval_rate: float = Field(default=0.97, ge=0, le=1,
+                                 description="chance an application is approved")
+    processing_days: float = Field(default=30.0, ge=0, description="mean days to decide")
     quota: int | None = Field(default=None, ge=0, description="visas per year at most")
 
 
 class ReductionStep(_Strict):
     """One step of the order in which the mission cuts staff under a ceiling."""
 
-    staff: Literal["local", "expat"]
+    staff: Literal["local", "expat"] = Field(description="which staff are cut in this step")
     keep: int = Field(default=0, ge=0, description="cut this kind of staff no lower than this")
 
 
@@ -76,9 +77,11 @@ class SideSpec(_Strict):
     """A side: its mission in the other side's country, and how that mission works."""
 
     name: str = Field(description="e.g. `US mission in Russia`")
-    posts: list[PostSpec] = Field(min_length=1)
-    properties: list[PropertySpec] = Field(default_factory=list)
-    tour_years: TourYears = Field(default_factory=TourYears)
+    posts: list[PostSpec] = Field(min_length=1, description="the mission's posts at the start")
+    properties: list[PropertySpec] = Field(default_factory=list,
+                                           description="properties the mission uses")
+    tour_years: TourYears = Field(default_factory=TourYears,
+                                  description="length of expatriate tours, in years")
     visa_lead_days: float = Field(
         default=90, ge=0, description="days before a tour ends that a replacement is sought"
     )
@@ -124,16 +127,18 @@ class DropMoves(_Strict):
 class Scenario(_Strict):
     """A whole scenario: the only input a run needs besides the seed."""
 
-    name: str
-    description: str = ""
+    name: str = Field(description="shown in summaries, plots and comparisons")
+    description: str = Field(default="", description="what the scenario is about")
     extends: str | None = Field(default=None, description="base scenario file this one changes")
     drop_moves: DropMoves | None = Field(default=None, description="base moves left out")
     start: dt.date = Field(description="first simulated day")
     end: dt.date = Field(description="last simulated day")
     seed: int = Field(default=0, ge=0, description="default seed when `--seed` is not given")
     sample_days: int = Field(default=7, ge=1, le=31, description="days between samples")
-    sides: dict[str, SideSpec] = Field(min_length=2, max_length=2)
-    moves: list[MoveSpec] = Field(default_factory=list)
+    sides: dict[str, SideSpec] = Field(min_length=2, max_length=2,
+                                       description="exactly two sides, by id")
+    moves: list[MoveSpec] = Field(default_factory=list,
+                                  description="dated moves (see Moves); any order")
     talks: Talks = Field(default_factory=Talks, description="talks rounds and how they go")
 
     _file: str = PrivateAttr(default="")

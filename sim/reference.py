@@ -1,0 +1,152 @@
+"""The scenario format's reference, written from the schema itself so it cannot drift.
+
+``python -m sim.reference > docs/reference/scenario-format.md`` regenerates it;
+a test fails when the file and the code disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from sim.moves import MOVES, Move
+from sim.policies import POLICIES, Policy
+from sim.scenario.schema import (
+    DropMoves,
+    PostSpec,
+    PropertySpec,
+    ReductionStep,
+    Scenario,
+    SideSpec,
+    TourYears,
+    VisaPolicySpec,
+)
+from sim.talks import Talks, TalksRound
+
+INTRO = """\
+# Scenario file format (reference)
+
+Generated from the code by `python -m sim.reference`; do not edit by hand.
+
+A scenario is a YAML file: two sides, each with its mission in the other's
+country at the start, dated moves, each side's policy, talks, and the horizon.
+Dates are written `YYYY-MM-DD`. Unknown keys are errors. `parity validate FILE`
+checks a file and lists every problem with its line.
+"""
+
+SECTIONS: list[tuple[str, type[BaseModel], str]] = [
+    ("Top level", Scenario, ""),
+    ("`sides.<id>`", SideSpec, "One entry per side, keyed by its id (e.g. `US`). A side's "
+     "mission is the one it keeps in the other side's country."),
+    ("`posts[]`", PostSpec, ""),
+    ("`properties[]`", PropertySpec, ""),
+    ("`tour_years`", TourYears, ""),
+    ("`host_visa_policy`", VisaPolicySpec, ""),
+    ("`reduction_order[]`", ReductionStep, ""),
+    ("`drop_moves`", DropMoves, "Only with `extends:`. A base move is dropped if its id is "
+     "listed, or if it is dated on or after `from` and matches `actor` and `moves` when given."),
+    ("`talks`", Talks, ""),
+    ("`talks.rounds[]`", TalksRound, ""),
+]
+
+
+def type_name(annotation: Any) -> str:
+    """A field's type in words."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Literal:
+        return "one of " + ", ".join(f"`{a}`" for a in args)
+    if origin in (types.UnionType, typing.Union):
+        rest = [a for a in args if a is not type(None)]
+        if all(isinstance(a, type) and issubclass(a, BaseModel) for a in rest) and len(rest) > 2:
+            return "a policy (see Policies)" if issubclass(rest[0], Policy) else "a move"
+        return " or ".join(type_name(a) for a in rest) + (
+            " or null" if type(None) in args else "")
+    if origin is list:
+        return f"list of {type_name(args[0])}"
+    if origin is dict:
+        return f"mapping of {type_name(args[0])} to {type_name(args[1])}"
+    if origin is typing.Annotated:
+        return type_name(args[0])
+    names = {int: "whole number", float: "number", str: "text", bool: "true or false",
+             dt.date: "date"}
+    if annotation in names:
+        return names[annotation]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return f"mapping ({annotation.__name__})"
+    return str(annotation)
+
+
+def default_text(field: FieldInfo) -> str:
+    """The default as a user would write it, or 'required'."""
+    if field.is_required():
+        return "required"
+    if field.default_factory is not None:
+        value = field.default_factory()  # type: ignore[call-arg]
+        if isinstance(value, BaseModel):
+            return "see below"
+        if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            return ", then ".join(f"`{v.model_dump(exclude_defaults=True)}`" for v in value)
+        return f"`{value}`" if value not in ([], {}) else "empty"
+    if field.default is None:
+        return "none"
+    if field.default is PydanticUndefined:
+        return ""
+    return f"`{field.default}`"
+
+
+def field_table(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[str]:
+    rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
+    for name, field in model.model_fields.items():
+        if name in skip:
+            continue
+        key = field.alias or name
+        meaning = (field.description or "").replace("|", "\\|")
+        rows.append(f"| `{key}` | {type_name(field.annotation)} | {default_text(field)} "
+                     f"| {meaning} |")
+    return rows
+
+
+def catalogue(title: str, classes: list[type[BaseModel]], tag: str, skip: tuple[str, ...],
+              extra: str) -> list[str]:
+    lines = [f"## {title}", "", extra, ""]
+    for cls in classes:
+        name = cls.model_fields[tag].default
+        paragraphs = [" ".join(p.split()) for p in (cls.__doc__ or "").strip().split("\n\n")]
+        lines += [f"### `{name}`", "", f"*{cls.summary[0].upper()}{cls.summary[1:]}.*", ""]
+        lines += [line for p in paragraphs for line in (p, "")]
+        if hasattr(cls, "classifier"):
+            tags = ", ".join(f"{k}: {v}" for k, v in cls.classifier.items())
+            lines += [f"Classifier: {tags}.", ""]
+        table = field_table(cls, skip=skip)
+        lines += (table if len(table) > 2 else ["No parameters."]) + [""]
+    return lines
+
+
+def scenario_format() -> str:
+    """The whole reference page as Markdown."""
+    lines = [INTRO]
+    for title, model, note in SECTIONS:
+        lines += [f"## {title}", ""] + ([note, ""] if note else []) + field_table(model) + [""]
+    common = ", ".join(f"`{k}`" for k in Move.COMMON)
+    lines += catalogue(
+        "Moves", MOVES, "move", Move.COMMON,
+        f"Every move has {common}: `date` and `actor` are required, `target` defaults to "
+        "the other side (to the actor's own mission for consular moves), `id` names a "
+        "measure for `lift`, `source` cites the record. Its own parameters follow.")
+    base = tuple(Policy.model_fields)
+    shared = field_table(Policy, skip=("policy",))
+    lines += catalogue(
+        "Policies", POLICIES, "policy", base,
+        "A side's `policy:` decides the moves the file does not script. Every policy "
+        "takes these parameters besides its own:\n\n" + "\n".join(shared))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(scenario_format(), end="")
