@@ -69,6 +69,9 @@ class Simulation:
         self.seed = scenario.seed if seed is None else seed
         self.env = simpy.Environment()
         self.streams = Streams(self.seed)
+        #: The streams the hot paths use, looked up once.
+        self._tours = {side: self.streams("tours", side) for side in scenario.sides}
+        self._visas = {side: self.streams("visas", side) for side in scenario.sides}
         self.missions = {
             side: build_mission(side, scenario.other(side), spec)
             for side, spec in scenario.sides.items()
@@ -205,7 +208,7 @@ class Simulation:
 
     def _staff_at_start(self, mission: Mission) -> None:
         """Fill every expatriate position, each person part-way through a tour."""
-        rng = self.streams("tours", mission.side)
+        rng = self._tours[mission.side]
         for post in mission.posts.values():
             for _ in range(post.expat_positions):
                 tour = self._tour_days(mission)
@@ -214,7 +217,7 @@ class Simulation:
 
     def _tour_days(self, mission: Mission) -> float:
         t = self.scenario.sides[mission.side].tour_years
-        return YEAR * self.streams("tours", mission.side).triangular(t.low, t.mode, t.high)
+        return YEAR * self._tours[mission.side].triangular(t.low, t.mode, t.high)
 
     def _add_expat(self, mission: Mission, post: Post, arrival: float, tour: float) -> None:
         expat = Expat(next(self._ids), post.id, arrival, arrival + tour, arrival + tour)
@@ -298,7 +301,7 @@ class Simulation:
 
     def _submit(self, mission: Mission, application: Application) -> None:
         mean = self.visa_policy(mission).processing_days
-        delay = self.streams("visas", mission.side).gamma4(mean) if mean > 0 else 0.0
+        delay = self._visas[mission.side].gamma4(mean) if mean > 0 else 0.0
         self._at(max(delay, 1.0), self._decide, mission, application)
 
     def _decide(self, mission: Mission, application: Application) -> None:
@@ -309,7 +312,7 @@ class Simulation:
         if policy.quota is not None and mission.issued_by_year.get(year, 0) >= policy.quota:
             self._at((year + 1) * 365 - self.now, self._decide, mission, application)
             return
-        if self.streams("visas", mission.side).random() >= policy.approval_rate:
+        if self._visas[mission.side].random() >= policy.approval_rate:
             mission.visas_denied += 1
             self._submit(mission, application)
             return

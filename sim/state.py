@@ -16,7 +16,7 @@ CONSULATE = "consulate"
 COUNTED_KINDS = frozenset({EMBASSY, CONSULATE})
 
 
-@dataclass
+@dataclass(slots=True)
 class Post:
     """An embassy, consulate, trade mission or annex of the sending side."""
 
@@ -51,7 +51,7 @@ class Post:
         return self.open and not self.consular_suspended and self.consular_share > 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Expat:
     """An expatriate member of staff on a tour at a post."""
 
@@ -66,7 +66,7 @@ class Expat:
     replacement_requested: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Application:
     """A replacement's visa application, from request to arrival."""
 
