@@ -349,10 +349,11 @@ class Simulation:
         vacancies = sum(max(0, p.local_vacancies) for p in mission.posts.values())
         if vacancies == 0:
             return
-        # Each vacancy is filled after its own exponential delay: the next
-        # hire among them comes after an exponential delay with mean / vacancies.
+        # Each vacancy is filled after its own exponential delay, so the next hire
+        # comes after mean / vacancies, but no faster than the mission can hire.
         mission.hiring = True
-        mean = self.scenario.sides[mission.side].local_hire_days / vacancies
+        spec = self.scenario.sides[mission.side]
+        mean = max(spec.local_hire_days / vacancies, 30.4 / spec.local_hires_per_month)
         self._at(self.streams("locals", mission.side).exponential(mean), self._hire_local,
                  mission)
 

@@ -89,7 +89,11 @@ class SideSpec(_Strict):
     flight_detour_days: float = Field(
         default=5, ge=0, description="extra travel days while direct flights are suspended"
     )
-    local_hire_days: float = Field(default=30, gt=0, description="mean days to hire a local")
+    local_hire_days: float = Field(default=30, gt=0,
+                                   description="mean days to fill one local vacancy")
+    local_hires_per_month: float = Field(
+        default=20, gt=0, description="most locals the mission can hire a month, however many "
+        "vacancies it has")
     core_staff: int = Field(
         default=0, ge=0, description="staff the mission needs before it can run consular work"
     )
