@@ -183,7 +183,8 @@ def test_lifting_a_tenure_limit_frees_those_who_arrived_under_it(make_scenario):
 def test_local_hire_ban_lays_off_on_the_effective_day_and_lift_rehires(make_scenario):
     """All locals go on the day the ban takes effect (not before), none are hired while
     it is in force, and after it is lifted they are rehired over the following months."""
-    sim = Simulation(make_scenario(A={"local_hire_days": 30}), seed=1)
+    sim = Simulation(make_scenario(A={"local_hire_days": 30, "local_hires_per_month": 1000}),
+                     seed=1)
     a = run_to(sim, 2020, 3)
     start_locals = local_positions(a)
     assert a.staff_local == start_locals == 250
@@ -207,6 +208,22 @@ def test_local_hire_ban_lays_off_on_the_effective_day_and_lift_rehires(make_scen
     assert 120 <= monthly[0] <= 195
     assert monthly == sorted(monthly)
     assert monthly[-1] == 250
+
+
+def test_local_hiring_is_limited_by_the_missions_capacity(make_scenario):
+    """However many vacancies, a mission hires at most about local_hires_per_month a month."""
+    sim = Simulation(make_scenario(A={"local_hire_days": 30, "local_hires_per_month": 20}),
+                     seed=1)
+    a = run_to(sim, 2020, 3)
+    sim.apply(LocalHireBan(date=sim.today, actor="B", id="ban"))
+    advance(sim, 1)
+    sim.apply(Lift(date=sim.today, actor="B", measure="ban"))
+    counts = []
+    for _ in range(6):
+        advance(sim, 30.4)
+        counts.append(a.staff_local)
+    assert 8 <= counts[0] <= 35          # Poisson(20) in the first month
+    assert 80 <= counts[-1] <= 160       # about 120 after six months, of 250 vacancies
 
 
 # -- 3. staff cap --------------------------------------------------------------
