@@ -30,6 +30,7 @@ class Stream:
         block = self._blocks.get(kind)
         if not block:
             draw = {"uniform": self.generator.random,
+                    "normal": self.generator.standard_normal,
                     "gamma4": lambda n: self.generator.standard_gamma(4.0, n)}[kind]
             block = self._blocks[kind] = draw(BLOCK).tolist()[::-1]
         return block.pop()
@@ -37,6 +38,10 @@ class Stream:
     def random(self) -> float:
         """Uniform on [0, 1)."""
         return self._next("uniform")
+
+    def normal(self) -> float:
+        """Standard normal."""
+        return self._next("normal")
 
     def exponential(self, mean: float) -> float:
         """Exponential with the given mean."""

@@ -31,8 +31,8 @@ class Observation:
     hostile: bool = False
     conciliatory: bool = False
     lift_all: bool = False
-    #: Kinds of measure the move lifted (for conciliatory moves).
-    lifted: tuple[str, ...] = ()
+    #: Measures the move lifted, as (id, kind), for conciliatory moves.
+    lifted: tuple[tuple[str, str], ...] = ()
     #: The move was itself an answer to one of this side's moves.
     answers_me: bool = False
 
@@ -50,6 +50,10 @@ class Intent:
     note: str = ""
     #: Id of the measure this answers, so the other side can tell an answer from an initiative.
     answers: str | None = None
+    #: For ``lift``: the own measure to lift, or else the other side's lifted measure
+    #: whose answer is to be lifted; with neither, the newest own measure of the kind.
+    measure: str | None = None
+    matches: str | None = None
 
 
 @dataclass
@@ -137,5 +141,5 @@ class Policy(BaseModel):
         """Answer a concession in kind: lift the same kinds of one's own measures."""
         if seen.lift_all:
             return [Intent("lift_all", answers=seen.measure, note="answers lift_all")]
-        return [Intent("lift", kind, answers=seen.measure, note=f"answers lifting {kind}")
-                for kind in seen.lifted]
+        return [Intent("lift", kind, answers=seen.measure, matches=lifted,
+                       note=f"answers lifting {lifted}") for lifted, kind in seen.lifted]

@@ -16,6 +16,7 @@ from sim.policies.instruments import build_move
 
 if TYPE_CHECKING:
     from sim.model import Simulation
+    from sim.moves import Move
     from sim.state import Measure
 
 #: Acts that give something back, and what they lift.
@@ -60,7 +61,7 @@ class PolicyDriver:
         size = float(getattr(move, "count", 1))
         if self.policy.misperception > 0:
             size *= math.exp(self.policy.misperception * self.rng.normal())
-        lifted = tuple(dict.fromkeys(m.move.move for m in measure.undo.get("lifted", [])))
+        lifted = tuple((m.id, m.move.move) for m in measure.undo.get("lifted", []))
         return Observation(
             measure=measure.id, move=move.move, size=size,
             hostile=move.move in HOSTILE, conciliatory=move.move in CONCILIATORY,
@@ -94,23 +95,30 @@ class PolicyDriver:
             self.sim.at_day(self.sim.now + delay, self._act, intent)
 
     def _act(self, intent: Intent) -> None:
-        intent = self._implement(intent)
-        if intent is None:
-            return
-        move = build_move(self.sim, self.side, intent, f"policy: {self.policy.policy}")
+        source = f"policy: {self.policy.policy}"
+        if self._errs(intent):
+            move = self._another_instrument(intent, source)
+        else:
+            move = build_move(self.sim, self.side, intent, source)
         if move is not None:
             self.sim.apply(move, origin="policy", responds_to=intent.answers)
 
-    def _implement(self, intent: Intent) -> Intent | None:
-        """With the implementation error, a restriction uses another instrument and a
-        concession is not made."""
-        if self.policy.implementation_error <= 0 or intent.action == "statement":
-            return intent
-        if self.rng.random() >= self.policy.implementation_error:
-            return intent
+    def _errs(self, intent: Intent) -> bool:
+        """Whether the implementation error strikes this intent (statements never err)."""
+        return (self.policy.implementation_error > 0 and intent.action != "statement"
+                and self.rng.random() < self.policy.implementation_error)
+
+    def _another_instrument(self, intent: Intent, source: str) -> Move | None:
+        """The implementation error: a restriction made with another instrument that can
+        be used now; a concession not made at all."""
         if intent.action != "restrict":
             return None
         others = [i for i in HOSTILE if i != intent.instrument]
-        instrument = others[int(self.rng.random() * len(others))]
-        return Intent("restrict", instrument, intent.size, 0.0,
-                      f"{intent.note} (meant {intent.instrument})", intent.answers)
+        start = int(self.rng.random() * len(others))
+        for instrument in others[start:] + others[:start]:
+            attempt = Intent("restrict", instrument, intent.size, 0.0,
+                             f"{intent.note} (meant {intent.instrument})", intent.answers)
+            move = build_move(self.sim, self.side, attempt, source, fallback=False)
+            if move is not None:
+                return move
+        return None

@@ -87,7 +87,7 @@ class Grit(Policy):
         measure_id, kind = view.my_measures[0]
         return [Intent("statement", delay=0.0, note=f"GRIT: announces it lifts {measure_id}"),
                 Intent("lift", kind, delay=0.0, note=f"GRIT concession: {measure_id}",
-                       answers=measure_id)]
+                       measure=measure_id)]
 
 
 class Package(Policy):

@@ -83,11 +83,12 @@ BUILDERS: dict[str, Callable[[Simulation, Common, str, float], Move | None]] = {
 }
 
 
-def build_move(sim: Simulation, actor: str, intent: Intent, source: str) -> Move | None:
+def build_move(sim: Simulation, actor: str, intent: Intent, source: str,
+               fallback: bool = True) -> Move | None:
     """The move that carries out ``intent`` now, or None if nothing fits.
 
     A restriction that cannot be made (no consulate left to close) falls back
-    to an expulsion of the same size.
+    to an expulsion of the same size, unless ``fallback`` is off.
     """
     target = sim.scenario.other(actor)
     today: dt.date = sim.today
@@ -100,8 +101,23 @@ def build_move(sim: Simulation, actor: str, intent: Intent, source: str) -> Move
         mine = [m for m in sim.mission(target).measures.values() if m.actor == actor]
         return LiftAll(**common) if mine else None
     if intent.action == "lift":
-        mine = [m for m in sim.mission(target).in_force(intent.instrument) if m.actor == actor]
-        return Lift(**common, measure=mine[-1].id) if mine else None
+        chosen = _measure_to_lift(sim, actor, target, intent)
+        return Lift(**common, measure=chosen) if chosen else None
     builder = BUILDERS.get(intent.instrument)
     move = builder(sim, common, target, intent.size) if builder else None
-    return move or _expel(sim, common, target, intent.size)
+    if move is None and fallback:
+        move = _expel(sim, common, target, intent.size)
+    return move
+
+
+def _measure_to_lift(sim: Simulation, actor: str, target: str, intent: Intent) -> str | None:
+    """The own measure a lift intent means: named, answering the lifted one, or the newest."""
+    mine = [m for m in sim.mission(target).in_force(intent.instrument) if m.actor == actor]
+    for measure in mine:
+        if measure.id == intent.measure or (intent.matches and
+                                            measure.responds_to == intent.matches):
+            return measure.id
+    if intent.measure is not None:
+        named = sim.mission(target).measures.get(intent.measure)
+        return named.id if named is not None and named.actor == actor else None
+    return mine[-1].id if mine else None

@@ -12,7 +12,8 @@ from sim.policies.base import Intent, Observation, Policy, View, classify
 class Scripted(Policy):
     """Make only the moves the scenario file scripts; answer nothing.
 
-    Names: none (the record replay's sides).
+    Names: scripted, replay. Source: the scenario file itself (the record
+    replay's sides follow ``shared/record.md`` move by move).
     """
 
     policy: Literal["scripted"] = "scripted"

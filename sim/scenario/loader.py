@@ -14,6 +14,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sim.errors import ScenarioError
 from sim.moves import BY_NAME, Move
+from sim.policies import BY_NAME as POLICIES
 from sim.scenario.checks import check_moves, did_you_mean, one_of
 from sim.scenario.extends import resolve
 from sim.scenario.schema import MoveSpec, Scenario
@@ -76,16 +77,26 @@ def _messages(exc: ValidationError, source: Source, prefix: tuple[Any, ...] = ()
     for error in exc.errors():
         loc = _strip_tags((*prefix, *error["loc"]))
         if error["type"].startswith("union_tag"):
-            loc = (*loc, "move")
+            loc = (*loc, _tag_key(loc))
         out.append(f"{source.where(loc)}: {_dotted(loc)}: {_explain(error, source, loc)}")
     return out
 
 
+def _tag_key(loc: tuple[Any, ...]) -> str:
+    """The key naming the kind in a tagged union: ``policy`` under a side, else ``move``."""
+    return "policy" if loc and loc[-1] == "policy" else "move"
+
+
 def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop the move name pydantic inserts after ``moves[i]`` in a tagged union."""
-    if len(loc) >= 3 and loc[0] == "moves" and loc[2] in BY_NAME:
-        return (*loc[:2], *loc[3:])
-    return tuple(loc)
+    """Drop the kind pydantic inserts in a tagged union: the move name after ``moves[i]``,
+    the policy name after ``policy``."""
+    out: list[Any] = []
+    for i, part in enumerate(loc):
+        after_move = len(out) == 2 and out[0] == "moves" and part in BY_NAME
+        after_policy = i > 0 and loc[i - 1] == "policy" and part in POLICIES
+        if not (after_move or after_policy):
+            out.append(part)
+    return tuple(out)
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -108,9 +119,14 @@ def _explain(error: dict[str, Any], source: Source, loc: tuple[Any, ...]) -> str
         return f"unknown key '{loc[-1]}'{_key_hint(error, loc, source)}"
     if kind == "missing":
         return "is required"
+    if kind == "union_tag_invalid" and loc[-1] == "policy":
+        tag = ctx.get("tag", given)
+        return f"unknown policy '{tag}' {one_of(str(tag), list(POLICIES))}"
     if kind == "union_tag_invalid":
         tag = ctx.get("tag", given)
         return f"unknown move '{tag}' {one_of(str(tag), list(BY_NAME))}"
+    if kind == "union_tag_not_found" and loc[-1] == "policy":
+        return "needs a `policy:` naming the policy (see docs/reference/scenario-format.md)"
     if kind == "union_tag_not_found":
         return "needs a `move:` naming the move (see `parity moves`)"
     if kind == "literal_error":
@@ -149,15 +165,28 @@ def _key_hint(error: dict[str, Any], loc: tuple[Any, ...], source: Source) -> st
 
 def _model_at(loc: tuple[Any, ...], source: Source) -> type[BaseModel] | None:
     """The schema model that owns the keys at ``loc``."""
-    if loc[:1] == ("moves",):
-        entry = source.data.get("moves", [None] * (loc[1] + 1))[loc[1]] if len(loc) == 2 else None
-        return BY_NAME.get(entry.get("move")) if isinstance(entry, dict) else None
+    if loc[:1] == ("moves",) or loc[-1:] == ("policy",):
+        entry = _data_at(source.data, loc) if loc[:1] != ("moves",) or len(loc) == 2 else None
+        if not isinstance(entry, dict):
+            return None
+        return (POLICIES.get(entry.get("policy")) if loc[-1] == "policy"
+                else BY_NAME.get(entry.get("move")))
     model: type[BaseModel] | None = Scenario
     for part in loc:
         if model is None or part not in model.model_fields:
             continue  # a side id or a list index: same model below it
         model = _inner_model(model.model_fields[part].annotation)
     return model
+
+
+def _data_at(data: Any, loc: tuple[Any, ...]) -> Any:
+    """The raw value at ``loc`` in the parsed YAML, or None."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
