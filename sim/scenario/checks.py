@@ -8,14 +8,52 @@ the line.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from difflib import get_close_matches
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sim.moves.base import Move
     from sim.scenario.schema import Scenario
 
 Problem = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What moves are checked against: the horizon, and each side's post and property ids.
+
+    Built from a valid scenario, or from the raw file when some unrelated part
+    of it is wrong, so a typo elsewhere does not hide the moves' problems.
+    """
+
+    start: dt.date
+    end: dt.date
+    posts: dict[str, list[str]]
+    properties: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Frame:
+        """The frame of a validated scenario."""
+        return cls(scenario.start, scenario.end,
+                   {s: [p.id for p in spec.posts] for s, spec in scenario.sides.items()},
+                   {s: [p.id for p in spec.properties] for s, spec in scenario.sides.items()})
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Frame | None:
+        """The frame of a raw scenario, if its dates and sides can be read at all."""
+        start, end, sides = data.get("start"), data.get("end"), data.get("sides")
+        if not (isinstance(start, dt.date) and isinstance(end, dt.date)
+                and isinstance(sides, dict) and len(sides) == 2):
+            return None
+
+        def ids(side: Any, key: str) -> list[str]:
+            items = side.get(key) if isinstance(side, dict) else None
+            return [str(i.get("id")) for i in items or [] if isinstance(i, dict)] if isinstance(
+                items, list) else []
+
+        return cls(start, end, {str(s): ids(v, "posts") for s, v in sides.items()},
+                   {str(s): ids(v, "properties") for s, v in sides.items()})
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
@@ -29,23 +67,24 @@ def one_of(word: str, choices: list[str]) -> str:
     return f"(allowed: {', '.join(choices)}{did_you_mean(word, choices)})"
 
 
-def check_move(scenario: Scenario, move: Move, earliest: dt.date | None = None) -> list[Problem]:
+def check_move(scenario: Scenario | Frame, move: Move, earliest: dt.date | None = None
+               ) -> list[Problem]:
     """Problems with one move in the context of its scenario."""
-    sides = list(scenario.sides)
+    frame = scenario if isinstance(scenario, Frame) else Frame.of(scenario)
+    sides = list(frame.posts)
     problems: list[Problem] = []
-    first = earliest or scenario.start
-    if not first <= move.date <= scenario.end:
+    first = earliest or frame.start
+    if not first <= move.date <= frame.end:
         problems.append(("date", f"{move.date} is outside the scenario "
-                                 f"(allowed: {first} to {scenario.end})"))
-    if move.actor not in scenario.sides:
+                                 f"(allowed: {first} to {frame.end})"))
+    if move.actor not in sides:
         problems.append(("actor", f"unknown side '{move.actor}' {one_of(move.actor, sides)}"))
         return problems
-    if move.target is not None and move.target not in scenario.sides:
+    if move.target is not None and move.target not in sides:
         problems.append(("target", f"unknown side '{move.target}' {one_of(move.target, sides)}"))
         return problems
     target = move.target_in(sides)
-    spec = scenario.sides[target]
-    known = {"post": [p.id for p in spec.posts], "property": [p.id for p in spec.properties]}
+    known = {"post": frame.posts[target], "property": frame.properties[target]}
     for field, (kind, name) in move.references().items():
         if name not in known[kind]:
             problems.append((field, f"{target} has no {kind} '{name}' {one_of(name, known[kind])}"))
@@ -55,7 +94,7 @@ def check_move(scenario: Scenario, move: Move, earliest: dt.date | None = None) 
     return problems
 
 
-def check_moves(scenario: Scenario, moves: list[tuple[int, Move]] | None = None
+def check_moves(scenario: Scenario | Frame, moves: list[tuple[int, Move]] | None = None
                 ) -> list[tuple[int, str, str]]:
     """Problems with every move (or the given ``(index, move)`` pairs): ``(index, field, message)``.
 
@@ -63,15 +102,14 @@ def check_moves(scenario: Scenario, moves: list[tuple[int, Move]] | None = None
     ids must be unique and a lift must name a measure made on or before its date.
     """
     if moves is None:
+        assert not isinstance(scenario, Frame)
         moves = list(enumerate(scenario.moves))
     problems = [(i, f, m) for i, move in moves for f, m in check_move(scenario, move)]
     seen: dict[str, int] = {}
     by_index = dict(moves)
     for i, move in sorted(moves, key=lambda pair: pair[1].date):
         if move.move == "lift" and move.measure not in seen:
-            hint = did_you_mean(move.measure, list(seen))
-            problems.append((i, "measure", f"no move before {move.date} has id "
-                                           f"'{move.measure}'{hint}"))
+            problems.append((i, "measure", _unknown_lift(move, moves, list(seen))))
         elif move.move == "lift" and by_index[seen[move.measure]].actor != move.actor:
             author = by_index[seen[move.measure]].actor
             problems.append((i, "measure", f"'{move.measure}' was imposed by {author}; "
@@ -82,3 +120,15 @@ def check_moves(scenario: Scenario, moves: list[tuple[int, Move]] | None = None
                 problems.append((i, "id", f"id '{move.id}' is already used by {used}"))
             seen[move.id] = i
     return sorted(problems)
+
+
+def _unknown_lift(lift: Move, moves: list[tuple[int, Move]], earlier: list[str]) -> str:
+    """Why a lift names no measure: misspelt, made later, or listed below it that day."""
+    for j, move in moves:
+        if move.id == lift.measure:
+            if move.date == lift.date:
+                return (f"'{lift.measure}' is made by moves[{j}] on the same day; list that "
+                        "move above this lift")
+            return f"'{lift.measure}' is made later, by moves[{j}] on {move.date}"
+    hint = did_you_mean(lift.measure, earlier)
+    return f"no move before {lift.date} has id '{lift.measure}'{hint}"

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.errors import ScenarioError
+from sim.scenario.checks import one_of
 from sim.scenario.schema import DropMoves
 from sim.scenario.yamlsource import Path_, Source, load_file
 
@@ -37,6 +38,9 @@ def resolve(source: Source, chain: tuple[str, ...] = ()) -> Source:
     if str(path.resolve()) in chain:
         raise ScenarioError([f"{source.where(('extends',))}: extends: '{name}' extends this "
                              "file again (a loop)"])
+    if not path.is_file():
+        raise ScenarioError([f"{source.where(('extends',))}: extends: no scenario file "
+                             f"'{name}' (looked for {path})"])
     base = resolve(load_file(path), chain)
     if not isinstance(base.data, dict):
         raise ScenarioError([f"{base.where(())}: a scenario must be a mapping of keys"])
@@ -45,7 +49,7 @@ def resolve(source: Source, chain: tuple[str, ...] = ()) -> Source:
 
 def _merge(base: Source, child: Source) -> Source:
     problems: list[str] = []
-    drop = _drop_rule(child, problems)
+    drop = _drop_rule(child, base, problems)
     base_moves = base.data.get("moves") or []
     kept = [i for i, move in enumerate(base_moves) if not _dropped(move, drop)]
     problems += _unknown_ids(child, drop, base_moves)
@@ -65,15 +69,25 @@ def _merge(base: Source, child: Source) -> Source:
     return merged
 
 
-def _drop_rule(child: Source, problems: list[str]) -> DropMoves:
+def _drop_rule(child: Source, base: Source, problems: list[str]) -> DropMoves:
+    """The child's ``drop_moves``, checked against the base's sides and the catalogue."""
+    from sim.moves import BY_NAME
+    from sim.scenario.messages import messages
+
     try:
-        return DropMoves.model_validate(child.data.get("drop_moves") or {})
+        drop = DropMoves.model_validate(child.data.get("drop_moves") or {})
     except ValidationError as exc:
-        for error in exc.errors():
-            path = ("drop_moves", *error["loc"])
-            problems.append(f"{child.where(path)}: drop_moves.{'.'.join(map(str, error['loc']))}"
-                            f": {error['msg']}")
+        problems += messages(exc, child, DropMoves, prefix=("drop_moves",))
         return DropMoves()
+    sides = [str(s) for s in base.data.get("sides") or {}]
+    if drop.actor is not None and drop.actor not in sides:
+        problems.append(f"{child.where(('drop_moves', 'actor'))}: drop_moves.actor: unknown "
+                        f"side '{drop.actor}' {one_of(drop.actor, sides)}")
+    for i, kind in enumerate(drop.moves or []):
+        if kind not in BY_NAME:
+            problems.append(f"{child.where(('drop_moves', 'moves', i))}: drop_moves.moves[{i}]: "
+                            f"unknown move '{kind}' {one_of(kind, list(BY_NAME))}")
+    return drop
 
 
 def _dropped(move: Any, drop: DropMoves) -> bool:
@@ -82,9 +96,11 @@ def _dropped(move: Any, drop: DropMoves) -> bool:
         return False
     if move.get("id") is not None and move.get("id") in drop.ids:
         return True
-    if drop.from_ is None or not isinstance(move.get("date"), dt.date):
+    if drop.from_ is None and drop.actor is None and drop.moves is None:
         return False
-    return (move["date"] >= drop.from_
+    date = move.get("date")
+    on_or_after = drop.from_ is None or (isinstance(date, dt.date) and date >= drop.from_)
+    return (on_or_after
             and (drop.actor is None or move.get("actor") == drop.actor)
             and (drop.moves is None or move.get("move") in drop.moves))
 
@@ -107,9 +123,22 @@ def _merge_sides(base: Source, child: Source, problems: list[str]) -> dict[str, 
         if side not in sides:
             problems.append(f"{child.where(('sides', side))}: sides.{side}: the base has no "
                             f"side '{side}' (allowed: {', '.join(map(str, sides))})")
-        elif isinstance(settings, dict):
+        elif not isinstance(settings, dict):
+            problems.append(f"{child.where(('sides', side))}: sides.{side}: must be a mapping "
+                            f"of the settings to change (got {settings!r})")
+        else:
             sides[side].update(settings)
     return sides
+
+
+def _replaced(child: Source) -> list[Path_]:
+    """Paths whose whole value the child replaces: the base's lines under them are stale."""
+    data = child.data
+    paths: list[Path_] = [(k,) for k in data if k not in OWN_KEYS]
+    for side, settings in (data.get("sides") or {}).items():
+        if isinstance(settings, dict):
+            paths += [("sides", side, key) for key in settings]
+    return paths
 
 
 def _merged_lines(base: Source, child: Source, kept: list[int]
@@ -118,7 +147,10 @@ def _merged_lines(base: Source, child: Source, kept: list[int]
     lines: dict[Path_, int] = {}
     files: dict[Path_, str] = {}
     new_index = {old: new for new, old in enumerate(kept)}
+    replaced = _replaced(child)
     for old, line in base.lines.items():
+        if any(old[: len(p)] == p for p in replaced):
+            continue
         path = old
         if old[:1] == ("moves",) and len(old) > 1:
             if old[1] not in new_index:

@@ -8,7 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sim.moves import MOVES
 from sim.policies import PolicySpec, Scripted
@@ -146,6 +154,14 @@ class Scenario(_Strict):
     talks: Talks = Field(default_factory=Talks, description="talks rounds and how they go")
 
     _file: str = PrivateAttr(default="")
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError(f"{end} is before start ({start})")
+        return end
     _sha256: str = PrivateAttr(default="")
 
     @property

@@ -73,42 +73,93 @@ class Source:
         return f"{self.files.get(known, self.file)}:{self.lines[known]}"
 
 
-def _build(node: yaml.Node, loader: _Loader, path: Path_, lines: dict[Path_, int]) -> Any:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
+class _Builder:
+    """Builds plain data from the node tree, noting each path's line and every problem."""
+
+    def __init__(self, loader: _Loader, file: str):
+        self.loader, self.file = loader, file
+        self.lines: dict[Path_, int] = {}
+        self.problems: list[str] = []
+        self._open: set[int] = set()
+
+    def _problem(self, node: yaml.Node, text: str) -> None:
+        self.problems.append(f"{self.file}:{node.start_mark.line + 1}: {text}")
+
+    def build(self, node: yaml.Node, path: Path_ = ()) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if id(node) in self._open:  # an alias inside itself: `a: &x [*x]`
+            self._problem(node, "invalid YAML: an alias refers to a node that contains it")
+            return None
+        self._open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            return self._scalar(node)
+        finally:
+            self._open.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
+        own = [k for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"]
+        self.loader.flatten_mapping(node)  # YAML merge keys: `<<: *defaults` come first
+        out: dict[str, Any] = {}
+        seen: set[str] = set()
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if isinstance(key, list | dict):
-                raise ScenarioError([f"{loader.name}:{key_node.start_mark.line + 1}: "
-                                     "a key must be a plain word, not a list or mapping"])
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._problem(key_node, "a key must be a plain word, not a list or mapping")
+                continue
+            key = str(self._scalar(key_node))
+            if key_node in own and key in seen:
+                self._problem(key_node, f"{dotted((*path, key))}: appears twice in the same "
+                                        "mapping (keep one)")
+            seen.update([key] if key_node in own else [])
             sub = (*path, key)
-            lines[sub] = key_node.start_mark.line + 1
-            out[key] = _build(value_node, loader, sub, lines)
+            self.lines[sub] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node, sub)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, loader, (*path, i), lines) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        """The value; text the YAML resolver cannot construct (2021-13-01) stays text,
+        for the schema to report with its path."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError):
+            return node.value
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str, file: str) -> str:
+    """One line for a YAML syntax error, with its line and, if elsewhere, where it began."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text[: exc.position].count("\n") + 1
+        return (f"{file}:{line}: invalid YAML: character {exc.character!r} is not allowed "
+                "in a YAML file")
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        where = f":{mark.line + 1}" if mark else ""
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
+            problem += f" ({exc.context} on line {exc.context_mark.line + 1})"
+        return f"{file}{where}: invalid YAML: {problem}"
+    return f"{file}: invalid YAML: {str(exc).splitlines()[0]}"
 
 
 def load_text(text: str, file: str) -> Source:
     """Parse YAML text; a syntax error becomes a one-line ``ScenarioError``."""
-    loader = _Loader(text)
-    loader.name = file
+    loader = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
-        lines: dict[Path_, int] = {}
-        data = _build(node, loader, (), lines) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark else ""
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise ScenarioError([f"{file}{line}: invalid YAML: {problem}"]) from None
+        builder = _Builder(loader, file)
+        data = builder.build(node) if node is not None else None
     except yaml.YAMLError as exc:
-        raise ScenarioError([f"{file}: invalid YAML: {exc}"]) from None
+        raise ScenarioError([_yaml_problem(exc, text, file)]) from None
     finally:
-        loader.dispose()
-    return Source(data, lines, file)
+        if loader is not None:
+            loader.dispose()
+    if builder.problems:
+        raise ScenarioError(builder.problems)
+    return Source(data, builder.lines, file)
 
 
 def load_file(path: Path) -> Source:
@@ -122,3 +173,17 @@ def load_file(path: Path) -> Source:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([f"{path}: cannot read: {exc}"]) from None
     return load_text(text, str(path))
+
+
+def line_of(message: str) -> int:
+    """The line number in a ``file:line: ...`` message (0 if none), for sorting."""
+    parts = message.split(":")
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
+def dotted(path: Path_) -> str:
+    """``("moves", 3, "count")`` as ``moves[3].count``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "scenario"
