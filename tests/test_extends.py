@@ -132,7 +132,7 @@ def test_error_in_an_inherited_move_names_the_base_file(tmp_path):
     child = files(tmp_path, "extends: base.yaml\nname: x\nend: 2021-02-01\n"
                             "drop_moves: {ids: [b-expel]}\n")
     base = tmp_path / "base.yaml"
-    assert problems(child) == [f"{base}:22: moves[3].date: 2021-03-01 is outside the scenario "
+    assert problems(child) == [f"{base}:22: moves[4].date: 2021-03-01 is outside the scenario "
                                "(allowed: 2020-01-01 to 2021-02-01)"]
 
 
@@ -153,8 +153,8 @@ def test_error_in_a_child_move_names_the_child_file(tmp_path, capsys):
                             "  - {date: 2021-05-01, actor: A, move: expel, count: 0}\n")
     assert main(["validate", str(child)]) == 2
     assert capsys.readouterr().err.splitlines() == [
-        f"error: {child}:4: moves[5].actor: unknown side 'Z' (allowed: A, B)",
-        f"error: {child}:5: moves[6].count: must be >= 1 (got 0)"]
+        f"error: {child}:4: moves[0].actor: unknown side 'Z' (allowed: A, B)",
+        f"error: {child}:5: moves[1].count: must be >= 1 (got 0)"]
 
 
 def test_error_in_a_grandparent_names_the_grandparent(tmp_path):
@@ -276,3 +276,21 @@ def test_drop_moves_without_extends_is_reported(tmp_path):
     path.write_text(BASE + "drop_moves: {ids: [b-expel]}\n", encoding="utf-8")
     lines = problems(path)
     assert len(lines) == 1 and lines[0].startswith(f"{path}:28: drop_moves")
+
+
+def test_a_drop_moves_mistake_does_not_hide_the_other_problems(tmp_path):
+    """A mistake in `drop_moves` is reported together with the file's other problems."""
+    child = files(tmp_path, "extends: base.yaml\nname: x\ndrop_moves: {acter: B}\nmoves:\n"
+                            "  - {date: 2021-05-01, actor: Z, move: banking_restriction}\n")
+    assert problems(child) == [
+        f"{child}:3: drop_moves.acter: unknown key 'acter'; did you mean 'actor'?",
+        f"{child}:5: moves[0].actor: unknown side 'Z' (allowed: A, B)"]
+
+
+def test_a_clash_with_a_base_move_names_the_base_file(tmp_path):
+    """An id the base already uses is reported with the base move's file and index."""
+    child = files(tmp_path, "extends: base.yaml\nname: x\nmoves:\n"
+                            "  - {date: 2021-05-01, actor: A, move: banking_restriction, "
+                            "id: a-ban}\n")
+    assert problems(child) == [
+        f"{child}:4: moves[0].id: id 'a-ban' is already used by moves[1] of base.yaml"]

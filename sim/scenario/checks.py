@@ -8,6 +8,7 @@ the line.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import TYPE_CHECKING, Any
@@ -57,8 +58,9 @@ class Frame:
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
-    """`` (did you mean 'x'?)`` when a close choice exists, else ''."""
-    close = get_close_matches(word, choices, n=1)
+    """``; did you mean 'x'?`` when a close choice exists (or one starting with the word)."""
+    close = get_close_matches(word, choices, n=1) or [
+        c for c in choices if len(word) >= 3 and c.startswith(word)][:1]
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
@@ -94,7 +96,8 @@ def check_move(scenario: Scenario | Frame, move: Move, earliest: dt.date | None 
     return problems
 
 
-def check_moves(scenario: Scenario | Frame, moves: list[tuple[int, Move]] | None = None
+def check_moves(scenario: Scenario | Frame, moves: list[tuple[int, Move]] | None = None,
+                name: Callable[[int], str] = lambda i: f"moves[{i}]"
                 ) -> list[tuple[int, str, str]]:
     """Problems with every move (or the given ``(index, move)`` pairs): ``(index, field, message)``.
 
@@ -109,26 +112,27 @@ def check_moves(scenario: Scenario | Frame, moves: list[tuple[int, Move]] | None
     by_index = dict(moves)
     for i, move in sorted(moves, key=lambda pair: pair[1].date):
         if move.move == "lift" and move.measure not in seen:
-            problems.append((i, "measure", _unknown_lift(move, moves, list(seen))))
+            problems.append((i, "measure", _unknown_lift(move, moves, list(seen), name)))
         elif move.move == "lift" and by_index[seen[move.measure]].actor != move.actor:
             author = by_index[seen[move.measure]].actor
             problems.append((i, "measure", f"'{move.measure}' was imposed by {author}; "
                                            f"only {author} can lift it"))
         if move.id is not None:
             if move.id in seen:
-                used = f"moves[{seen[move.id]}]"
+                used = name(seen[move.id])
                 problems.append((i, "id", f"id '{move.id}' is already used by {used}"))
             seen[move.id] = i
     return sorted(problems)
 
 
-def _unknown_lift(lift: Move, moves: list[tuple[int, Move]], earlier: list[str]) -> str:
+def _unknown_lift(lift: Move, moves: list[tuple[int, Move]], earlier: list[str],
+                  name: Callable[[int], str]) -> str:
     """Why a lift names no measure: misspelt, made later, or listed below it that day."""
     for j, move in moves:
         if move.id == lift.measure:
             if move.date == lift.date:
-                return (f"'{lift.measure}' is made by moves[{j}] on the same day; list that "
+                return (f"'{lift.measure}' is made by {name(j)} on the same day; list that "
                         "move above this lift")
-            return f"'{lift.measure}' is made later, by moves[{j}] on {move.date}"
+            return f"'{lift.measure}' is made later, by {name(j)} on {move.date}"
     hint = did_you_mean(lift.measure, earlier)
     return f"no move before {lift.date} has id '{lift.measure}'{hint}"

@@ -54,8 +54,6 @@ def _merge(base: Source, child: Source) -> Source:
     kept = [i for i, move in enumerate(base_moves) if not _dropped(move, drop)]
     problems += _unknown_ids(child, drop, base_moves)
     sides = _merge_sides(base, child, problems)
-    if problems:
-        raise ScenarioError(problems)
     data = {k: v for k, v in base.data.items() if k != "extends"}
     data.update({k: v for k, v in child.data.items() if k not in OWN_KEYS})
     data["sides"] = sides
@@ -66,6 +64,11 @@ def _merge(base: Source, child: Source) -> Source:
     lines, files = _merged_lines(base, child, kept)
     merged = Source(data, lines, child.file, files)
     merged.chain = [*base.chain, *child.chain]
+    merged.problems = [*base.problems, *problems]
+    merged.move_origin = {new: base.move_origin.get(old, (base.file, old))
+                          for new, old in enumerate(kept)}
+    for k in range(len(child.data.get("moves") or [])):
+        merged.move_origin[len(kept) + k] = (child.file, k)
     return merged
 
 

@@ -17,7 +17,7 @@ from sim.scenario.checks import Frame, check_moves
 from sim.scenario.extends import resolve
 from sim.scenario.messages import messages
 from sim.scenario.schema import MoveSpec, Scenario
-from sim.scenario.yamlsource import Source, line_of, load_file
+from sim.scenario.yamlsource import Source, by_file_and_line, load_file
 
 #: Validates one move of any kind, chosen by its ``move:`` name.
 MOVE: TypeAdapter[Move] = TypeAdapter(MoveSpec)
@@ -45,7 +45,7 @@ def from_source(source: Source) -> Scenario:
         raise ScenarioError([f"{source.where(())}: a scenario must be a mapping of keys "
                              "(name, start, end, sides, moves...)"])
     raw_moves = source.data.get("moves", [])
-    problems: list[str] = []
+    problems: list[str] = list(source.problems)
     scenario: Scenario | None = None
     try:
         scenario = Scenario.model_validate({**source.data, "moves": []})
@@ -65,10 +65,10 @@ def from_source(source: Source) -> Scenario:
         except ValidationError as exc:
             problems += messages(exc, source, Scenario, prefix=("moves", i))
     if frame is not None:
-        problems += [f"{source.where(('moves', i, field))}: moves[{i}].{field}: {msg}"
-                     for i, field, msg in check_moves(frame, moves)]
+        problems += [f"{source.where(('moves', i, field))}: {source.dotted(('moves', i, field))}"
+                     f": {msg}" for i, field, msg in check_moves(frame, moves, source.move_name)]
     if problems:
-        raise ScenarioError(sorted(set(problems), key=lambda m: (line_of(m), m)))
+        raise ScenarioError(sorted(set(problems), key=by_file_and_line))
     assert scenario is not None
     scenario = scenario.model_copy(update={"moves": [move for _, move in moves]})
     scenario._file = source.file

@@ -8,6 +8,7 @@ wording is plain, with a did-you-mean wherever a close choice exists.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sim.moves import BY_NAME as MOVES
 from sim.policies import BY_NAME as POLICIES
 from sim.scenario.checks import did_you_mean, one_of
-from sim.scenario.yamlsource import Source, dotted
+from sim.scenario.yamlsource import Source
 
 _BOUNDS = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
            "less_than": "<"}
@@ -30,7 +31,7 @@ def messages(exc: ValidationError, source: Source, root: type[BaseModel],
         if error["type"].startswith("union_tag"):
             loc = (*loc, "policy" if loc and loc[-1] == "policy" else "move")
         text = explain(error, Context(source, root, loc))
-        out.append(f"{source.where(loc)}: {dotted(loc)}: {text}")
+        out.append(f"{source.where(loc)}: {source.dotted(loc)}: {text}")
     return out
 
 
@@ -105,7 +106,7 @@ def _what(annotation: Any) -> str:
 
     if annotation is None:
         return "a value"
-    text = type_name(annotation)
+    text = re.sub(r" \(\w+\)", "", type_name(annotation))  # no class names
     return text.replace("date", "a date as YYYY-MM-DD") if text.startswith("date") else text
 
 

@@ -50,6 +50,25 @@ class Source:
         self.files = files or {}
         #: Every file the data was read from, base first.
         self.chain: list[str] = [file]
+        #: Problems found while assembling the data (e.g. in ``drop_moves``), reported
+        #: together with the rest.
+        self.problems: list[str] = []
+        #: For merged data: each move's file and its index in that file's ``moves``.
+        self.move_origin: dict[int, tuple[str, int]] = {}
+
+    def move_name(self, index: int) -> str:
+        """How a user finds a move: ``moves[3]``, or ``moves[21] of record.yaml`` when
+        it comes from another file."""
+        file, own = self.move_origin.get(index, (self.file, index))
+        return f"moves[{own}]" + ("" if file == self.file else f" of {Path(file).name}")
+
+    def dotted(self, path: Path_) -> str:
+        """A path as the user reads it after ``file:line``: a move is numbered in the file
+        the line is in."""
+        if len(path) > 1 and path[0] == "moves" and isinstance(path[1], int):
+            own = self.move_origin.get(path[1], (self.file, path[1]))[1]
+            return dotted(("moves", own, *path[2:]))
+        return dotted(path)
 
     def _known(self, path: Path_) -> Path_ | None:
         """The longest prefix of ``path`` whose line is known."""
@@ -175,10 +194,12 @@ def load_file(path: Path) -> Source:
     return load_text(text, str(path))
 
 
-def line_of(message: str) -> int:
-    """The line number in a ``file:line: ...`` message (0 if none), for sorting."""
-    parts = message.split(":")
-    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+def by_file_and_line(message: str) -> tuple[str, int, str]:
+    """Sort key for ``file:line: ...`` messages: by file, then line."""
+    match = re.match(r"(.*?):(\d+): ", message)
+    if match is None:
+        return (message.split(": ")[0], 0, message)
+    return (match[1], int(match[2]), message)
 
 
 def dotted(path: Path_) -> str:
