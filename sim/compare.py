@@ -169,7 +169,8 @@ def load_runs(dirs: Sequence[Path | str]) -> list[Run]:
         ``timeseries.csv`` or ``summary.json``, or the runs model different sides.
     """
     if len(dirs) < 2:
-        raise ParityUserError("compare needs at least two results directories")
+        raise ParityUserError("compare needs at least two runs (results directories or "
+                              "scenario files)")
     runs = [_read_run(Path(d)) for d in dirs]
     _check_same_sides(runs)
     labels = _unique_labels(runs)

@@ -39,9 +39,11 @@ def consular_output(sim: Simulation, mission: Mission) -> float:
 
     The mission staffs its core functions first (``core_staff``); only the
     staff beyond that can do consular work, so a mission cut below its core
-    stops issuing visas altogether.
+    stops issuing visas altogether, as does one with no diplomats left.
     """
     spec = sim.scenario.sides[mission.side]
+    if not mission.expats:  # visas are signed by consular officers, who are diplomats
+        return 0.0
     workers = min(spec.consular_staff_max, max(0, mission.staff_total - spec.core_staff))
     share = sum(p.consular_share for p in mission.posts.values() if p.issues_visas)
     return spec.consular_rate * workers * min(1.0, share)

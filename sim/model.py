@@ -168,8 +168,9 @@ class Simulation:
         target = move.target_in(list(self.missions))
         measure = Measure(self._measure_id(move), move, move.actor, target, self.now,
                           self.now + getattr(move, "notice_days", 0), responds_to=responds_to)
-        self.log.append(LoggedMove(self.today, move.actor, target, move.move, move.detail(),
-                                   move.source or "", origin))
+        self.log.append(LoggedMove(self.today, move.actor, target, move.move,
+                                   self._detail(move, origin, responds_to), move.source or "",
+                                   origin))
         if move.persists:
             self.missions[target].add_measure(measure)
             self.measures.append(measure)
@@ -177,6 +178,17 @@ class Simulation:
         for observer in self.observers:
             observer(self, measure, origin)
         return measure
+
+    @staticmethod
+    def _detail(move: Move, origin: str, responds_to: str | None) -> str:
+        """The event log's detail: the parameters and, for a policy's move, what it answers
+        and why (the policy's note), so answers can be told from initiatives."""
+        detail = move.detail()
+        if responds_to:
+            detail += f"; answers {responds_to}"
+        if origin == "policy" and move.note and move.move != "statement":
+            detail += f"; {move.note}"
+        return detail
 
     def _measure_id(self, move: Move) -> str:
         if move.id:

@@ -63,7 +63,8 @@ class Talks(BaseModel):
     rounds: list[TalksRound] = Field(default_factory=list, description="dated rounds")
     every_days: int | None = Field(default=None, ge=1, description="also a round every N days")
     from_: dt.date | None = Field(default=None, alias="from",
-                                  description="first periodic round (default: start)")
+                                  description="first periodic round (default: every_days "
+                                  "after the start)")
     until: dt.date | None = Field(default=None, description="no periodic round after this")
     agenda: list[Irritant] = Field(default_factory=lambda: list(ALL_IRRITANTS),
                                    description="irritants discussed")
@@ -88,9 +89,10 @@ class TalksProcess:
         for talks_round in talks.rounds:
             sim.at_day(sim.scenario.day(talks_round.date), self.hold, talks_round)
         if talks.every_days:
-            first = sim.scenario.day(talks.from_ or sim.scenario.start)
+            first = (sim.scenario.day(talks.from_) if talks.from_
+                     else talks.every_days)
             last = sim.scenario.day(talks.until or sim.scenario.end)
-            for day in range(first + talks.every_days, last + 1, talks.every_days):
+            for day in range(first, last + 1, talks.every_days):
                 sim.at_day(day, self.hold, TalksRound(date=sim.scenario.date(day),
                                                       name="periodic round"))
 

@@ -95,8 +95,9 @@ class Policy(BaseModel):
       reads the other's move than it was; seen by that side alone;
     - ``answers``: instruments answered across rather than in kind, e.g.
       ``{local_hire_ban: close_post}``;
-    - ``answer_responses``: also answer moves that were answers to one's own
-      (otherwise an exchange ends once the other side has answered in kind).
+    - ``answer_responses``: also answer hostile moves that were answers to one's
+      own (otherwise an exchange ends once the other side has answered in kind);
+      concessions are always answered.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -111,7 +112,7 @@ class Policy(BaseModel):
     answers: dict[str, str] = Field(default_factory=dict,
                                     description="move answered -> instrument used instead")
     answer_responses: bool = Field(default=False,
-                                   description="also answer the other's answers")
+                                   description="also answer the other's hostile answers")
 
     summary: ClassVar[str] = ""
     #: Axelrod-style metadata: does it use chance, how much history it uses,
@@ -135,11 +136,11 @@ class Policy(BaseModel):
     def in_kind(self, seen: Observation) -> Intent:
         """Answer a hostile move with the same instrument (or the mapped one) and size."""
         return Intent("restrict", self.answers.get(seen.move, seen.move), seen.size,
-                      answers=seen.measure, note=f"answers {seen.move}")
+                      answers=seen.measure)
 
     def reciprocate(self, seen: Observation) -> list[Intent]:
         """Answer a concession in kind: lift the same kinds of one's own measures."""
         if seen.lift_all:
-            return [Intent("lift_all", answers=seen.measure, note="answers lift_all")]
-        return [Intent("lift", kind, answers=seen.measure, matches=lifted,
-                       note=f"answers lifting {lifted}") for lifted, kind in seen.lifted]
+            return [Intent("lift_all", answers=seen.measure)]
+        return [Intent("lift", kind, answers=seen.measure, matches=lifted)
+                for lifted, kind in seen.lifted]
