@@ -17,27 +17,7 @@ from sim.moves import BY_NAME
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "scenarios" / "record-2016-2025.yaml"
 
-SMALL = """\
-name: Small dispute
-start: 2020-01-01
-end: 2021-12-31
-seed: 7
-sides:
-  A:
-    name: A mission in B
-    posts:
-      - {id: capital, name: Embassy, kind: embassy, expat: 40, local: 60, consular_share: 1}
-    core_staff: 20
-    consular_staff_max: 30
-    consular_rate: 10
-  B:
-    name: B mission in A
-    posts:
-      - {id: capital, name: Embassy, kind: embassy, expat: 30, local: 5}
-moves:
-  - {date: 2020-06-01, actor: B, move: expel, count: 5, source: test}
-  - {date: 2021-01-01, actor: A, move: local_hire_ban, notice_days: 10, source: test}
-"""
+SMALL = (Path(__file__).parent / "data" / "small.yaml").read_text()
 
 
 def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
