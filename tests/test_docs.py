@@ -43,3 +43,15 @@ def test_quick_start_has_exactly_two_commands():
 def test_readme_images_exist(image):
     """Every image the README shows is in the repository."""
     assert (ROOT / image).is_file()
+
+
+def test_run_example_is_what_the_replay_prints(tmp_path, capsys, monkeypatch):
+    """The README's replay session matches a fresh run, but for the seconds it took."""
+    monkeypatch.chdir(ROOT)
+    assert main(["run", "scenarios/record-2016-2025.yaml", "--out", str(tmp_path / "r"),
+                 "--no-figures"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    shown = shown_session("parity run scenarios/record-2016-2025.yaml")
+    def timeless(lines: list[str]) -> list[str]:
+        return [re.sub(r"in [0-9.]+ s$", "in _ s", line) for line in lines[:3]]
+    assert timeless(printed) == timeless(shown)
