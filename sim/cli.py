@@ -117,6 +117,9 @@ def _print_headlines(sim: Simulation, out_dir: Path, files: list[str], seconds: 
 
 
 def _compare(args: argparse.Namespace) -> int:
+    if len(args.runs) < 2:
+        raise ParityUserError("compare needs at least two runs (results directories or "
+                              "scenario files)")
     scenarios = [path for path in args.runs if path.suffix in (".yaml", ".yml")]
     loaded = {path: load_scenario(path) for path in scenarios}  # all checked before any run
     with staged(args.out, args.force) as staging:

@@ -183,12 +183,10 @@ class Simulation:
     def _detail(move: Move, origin: str, responds_to: str | None) -> str:
         """The event log's detail: the parameters and, for a policy's move, what it answers
         and why (the policy's note), so answers can be told from initiatives."""
-        detail = move.detail()
-        if responds_to:
-            detail += f"; answers {responds_to}"
-        if origin == "policy" and move.note and move.move != "statement":
-            detail += f"; {move.note}"
-        return detail
+        parts = [move.detail(), f"answers {responds_to}" if responds_to else ""]
+        if origin == "policy" and move.move != "statement":
+            parts.append(move.note or "")
+        return "; ".join(p for p in parts if p)
 
     def _measure_id(self, move: Move) -> str:
         if move.id:

@@ -1,6 +1,6 @@
 """The scenario format's reference, written from the schema itself so it cannot drift.
 
-``python -m sim.reference > docs/reference/scenario-format.md`` regenerates it;
+``python -m sim.reference > docs/scenario-format.md`` regenerates it;
 a test fails when the file and the code disagree.
 """
 

@@ -119,7 +119,8 @@ class TalksProcess:
         """Hold a round: settle what is agreed, and log the round."""
         sim = self.sim
         first, second = list(sim.missions)
-        agenda = self.open_irritants(talks_round.agenda or self.talks.agenda)
+        agenda = self.open_irritants(self.talks.agenda if talks_round.agenda is None
+                                     else talks_round.agenda)
         if talks_round.settle is not None:
             settled = [i for i in agenda if i in talks_round.settle]
         else:

@@ -128,12 +128,14 @@ def test_talks_are_replaced(tmp_path, talks, names):
 
 
 def test_error_in_an_inherited_move_names_the_base_file(tmp_path):
-    """A problem in an inherited move names the base file and its line there."""
+    """A problem in an inherited move (or talks round) names the base file and its line."""
     child = files(tmp_path, "extends: base.yaml\nname: x\nend: 2021-02-01\n"
                             "drop_moves: {ids: [b-expel]}\n")
     base = tmp_path / "base.yaml"
     assert problems(child) == [f"{base}:22: moves[4].date: 2021-03-01 is outside the scenario "
-                               "(allowed: 2020-01-01 to 2021-02-01)"]
+                               "(allowed: 2020-01-01 to 2021-02-01)",
+                               f"{base}:25: talks.rounds[0].date: 2021-06-01 is outside the "
+                               "scenario (allowed: 2020-01-01 to 2021-02-01)"]
 
 
 def test_schema_error_in_an_inherited_move_names_the_base_file(tmp_path):

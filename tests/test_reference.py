@@ -8,13 +8,13 @@ from sim.moves import BY_NAME as MOVES
 from sim.policies import BY_NAME as POLICIES
 from sim.reference import scenario_format
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "reference" / "scenario-format.md"
+DOC = Path(__file__).resolve().parent.parent / "docs" / "scenario-format.md"
 
 
 def test_reference_matches_the_code():
-    """docs/reference/scenario-format.md is what `python -m sim.reference` writes now."""
+    """docs/scenario-format.md is what `python -m sim.reference` writes now."""
     assert DOC.read_text() == scenario_format(), (
-        "regenerate with: python -m sim.reference > docs/reference/scenario-format.md")
+        "regenerate with: python -m sim.reference > docs/scenario-format.md")
 
 
 def test_reference_documents_every_move_and_policy():

@@ -117,7 +117,8 @@ class PolicyDriver:
         start = int(self.rng.random() * len(others))
         for instrument in others[start:] + others[:start]:
             attempt = Intent("restrict", instrument, intent.size, 0.0,
-                             f"{intent.note} (meant {intent.instrument})", intent.answers)
+                             f"{intent.note} (meant {intent.instrument})".strip(),
+                             intent.answers)
             move = build_move(self.sim, self.side, attempt, source, fallback=False)
             if move is not None:
                 return move

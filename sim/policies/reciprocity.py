@@ -64,7 +64,7 @@ class Proportional(Mirror):
     def in_kind(self, seen: Observation) -> Intent:
         base = super().in_kind(seen)
         return Intent("restrict", base.instrument, seen.size * self.scale, answers=seen.measure,
-                      note=f"answers {seen.move} x{self.scale:g}")
+                      note=f"scaled x{self.scale:g}")
 
 
 class Generous(Mirror):

@@ -10,6 +10,7 @@ inherited move names the base file.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ def resolve(source: Source, chain: tuple[str, ...] = ()) -> Source:
     if not isinstance(name, str):
         raise ScenarioError([f"{source.where(('extends',))}: extends: must be a scenario file "
                              f"name, relative to this file (got {name!r})"])
-    path = Path(source.file).parent / name
+    path = Path(os.path.normpath(Path(source.file).parent / name))
     chain = (*chain, str(Path(source.file).resolve()))
     if str(path.resolve()) in chain:
         raise ScenarioError([f"{source.where(('extends',))}: extends: '{name}' extends this "

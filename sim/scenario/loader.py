@@ -64,6 +64,8 @@ def from_source(source: Source) -> Scenario:
             moves.append((i, MOVE.validate_python(raw)))
         except ValidationError as exc:
             problems += messages(exc, source, Scenario, prefix=("moves", i))
+    if scenario is not None:
+        problems += _check_rounds(scenario, source)
     if frame is not None:
         problems += [f"{source.where(('moves', i, field))}: {source.dotted(('moves', i, field))}"
                      f": {msg}" for i, field, msg in check_moves(frame, moves, source.move_name)]
@@ -74,3 +76,11 @@ def from_source(source: Source) -> Scenario:
     scenario._file = source.file
     return scenario
 
+
+
+def _check_rounds(scenario: Scenario, source: Source) -> list[str]:
+    """Talks rounds must fall within the scenario, like moves."""
+    return [f"{source.where(('talks', 'rounds', i, 'date'))}: talks.rounds[{i}].date: "
+            f"{r.date} is outside the scenario (allowed: {scenario.start} to {scenario.end})"
+            for i, r in enumerate(scenario.talks.rounds)
+            if not scenario.start <= r.date <= scenario.end]

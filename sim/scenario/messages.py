@@ -133,6 +133,8 @@ def explain(error: dict[str, Any], where: Context) -> str:
         return f"must be a whole number (got {given!r})"
     if kind.startswith("float_"):
         return f"must be a number (got {given!r})"
+    if kind.startswith(("date_", "datetime_")) and re.fullmatch(r"\d{4}-\d\d-\d\d", str(given)):
+        return f"'{given}' is not a day of the calendar"
     if kind.startswith(("date_", "datetime_")):
         return f"must be a date as YYYY-MM-DD (got {given!r})"
     if kind == "string_type" and isinstance(given, bool):

@@ -151,8 +151,9 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, file: str) -> str:
     """One line for a YAML syntax error, with its line and, if elsewhere, where it began."""
     if isinstance(exc, yaml.reader.ReaderError):
         line = text[: exc.position].count("\n") + 1
-        return (f"{file}:{line}: invalid YAML: character {exc.character!r} is not allowed "
-                "in a YAML file")
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return (f"{file}:{line}: invalid YAML: the control character U+{code:04X} is not "
+                "allowed in a YAML file")
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}" if mark else ""

@@ -80,7 +80,8 @@ def versus(make_scenario: MakeScenario, policy: dict[str, Any] | Policy,
 def kinds(rows: Iterable[LoggedMove]) -> list[tuple[str, str]]:
     """The moves by kind and size, without their dates or what they answer: ``(move, detail)``
     with the detail's parameters only (before any ``; answers ...``)."""
-    return [(row.move, row.detail.split("; ")[0]) for row in rows]
+    return [(row.move, "; ".join(p for p in row.detail.split("; ")[:1]
+                                  if not p.startswith("answers "))) for row in rows]
 
 
 def restrictions(rows: Iterable[LoggedMove]) -> list[LoggedMove]:
