@@ -124,9 +124,9 @@ def _compare(args: argparse.Namespace) -> int:
     loaded = {path: load_scenario(path) for path in scenarios}  # all checked before any run
     with staged(args.out, args.force) as staging:
         dirs = []
-        for path in args.runs:
+        for number, path in enumerate(args.runs, start=1):
             if path in loaded:
-                run_dir = staging / "runs" / path.stem
+                run_dir = staging / "runs" / f"{number}-{path.stem}"
                 write_results(Simulation(loaded[path], seed=args.seed).run(), run_dir,
                               figures=False)
                 dirs.append(run_dir)

@@ -28,9 +28,9 @@ from sim.errors import ParityUserError
 from sim.metrics import Monitor
 from sim.moves import Move
 from sim.policies.driver import PolicyDriver
-from sim.scenario.checks import check_move
+from sim.scenario.checks import check_move, check_moves
 from sim.scenario.schema import Scenario, SideSpec
-from sim.state import Application, Expat, Measure, Mission, Post
+from sim.state import EMBASSY, Application, Expat, Measure, Mission, Post
 from sim.streams import Streams
 from sim.talks import TalksProcess
 
@@ -83,6 +83,12 @@ class Simulation:
         self.observers: list[Callable[[Simulation, Measure, str], None]] = []
         self._ids = itertools.count()
         self._measure_numbers: dict[str, int] = {}
+        #: Every measure id made or reserved by the file, so generated ids never clash.
+        self.by_id: dict[str, Measure] = {}
+        self._reserved = {move.id for move in scenario.moves if move.id}
+        problems = check_moves(scenario)
+        if problems:  # a scenario built in code gets the same checks as a file
+            raise ParityUserError("; ".join(f"moves[{i}].{f}: {m}" for i, f, m in problems))
         for move in scenario.moves:
             self._at(scenario.day(move.date), self._apply_scripted, move)
         for mission in self.missions.values():
@@ -162,12 +168,11 @@ class Simulation:
         id of the other side's measure this move answers, if any.
         """
         if not checked:
-            problems = check_move(self.scenario, move, self.today)
-            if problems:
-                raise ParityUserError("; ".join(f"{field}: {msg}" for field, msg in problems))
+            self._check_now(move)
         target = move.target_in(list(self.missions))
         measure = Measure(self._measure_id(move), move, move.actor, target, self.now,
-                          self.now + getattr(move, "notice_days", 0), responds_to=responds_to)
+                          responds_to=responds_to)
+        self.by_id[measure.id] = measure
         self.log.append(LoggedMove(self.today, move.actor, target, move.move,
                                    self._detail(move, origin, responds_to), move.source or "",
                                    origin))
@@ -188,12 +193,35 @@ class Simulation:
             parts.append(move.note or "")
         return "; ".join(p for p in parts if p)
 
+    def _check_now(self, move: Move) -> None:
+        """A move made during the run must be dated today, refer to what exists, and
+        lift only a measure its actor imposed that is in force."""
+        problems = check_move(self.scenario, move, self.today)
+        if move.date != self.today:
+            problems.append(("date", f"{move.date} is not today ({self.today}): a move is made "
+                                     "on the day the run has reached"))
+        if move.move == "lift":
+            measure = self.by_id.get(move.measure)
+            if measure is None or measure.end is not None:
+                problems.append(("measure", f"no measure '{move.measure}' is in force"))
+            elif measure.actor != move.actor:
+                problems.append(("measure", f"'{move.measure}' was imposed by {measure.actor}; "
+                                            f"only {measure.actor} can lift it"))
+        if move.id and move.id in self.by_id:
+            problems.append(("id", f"id '{move.id}' is already used"))
+        if problems:
+            raise ParityUserError("; ".join(f"{field}: {msg}" for field, msg in problems))
+
     def _measure_id(self, move: Move) -> str:
+        """The move's own id, or the next free ``SIDE-move-N``."""
         if move.id:
             return move.id
         key = f"{move.actor}-{move.move}"
-        self._measure_numbers[key] = self._measure_numbers.get(key, 0) + 1
-        return f"{key}-{self._measure_numbers[key]}"
+        while True:
+            self._measure_numbers[key] = self._measure_numbers.get(key, 0) + 1
+            candidate = f"{key}-{self._measure_numbers[key]}"
+            if candidate not in self._reserved and candidate not in self.by_id:
+                return candidate
 
     def lift_where(self, target: str | None, match: Callable[[Measure], bool]) -> list[Measure]:
         """Lift the measures in force (on ``target``, or anywhere) that ``match``."""
@@ -252,6 +280,7 @@ class Simulation:
         expat.replacement_requested = True
         post = mission.posts[expat.post]
         post.requested += 1
+        mission.awaiting.setdefault(post.id, []).append(expat.id)
         self._recruit_for(mission, post)
 
     def _tour_ends(self, mission: Mission, expat: Expat, token: int) -> None:
@@ -309,22 +338,29 @@ class Simulation:
         post.pipeline += 1
         self._submit(mission, application)
 
-    def _submit(self, mission: Mission, application: Application) -> None:
+    def _submit(self, mission: Mission, application: Application, wait: float = 0.0) -> None:
+        """Put the application before the host, to be decided after its processing time."""
         mean = self.visa_policy(mission).processing_days
         delay = self._visas[mission.side].gamma4(mean) if mean > 0 else 0.0
-        self._at(max(delay, 1.0), self._decide, mission, application)
+        self._decide_after(mission, application, wait + max(delay, 1.0))
 
-    def _decide(self, mission: Mission, application: Application) -> None:
-        if not application.alive:
+    def _decide_after(self, mission: Mission, application: Application, days: float) -> None:
+        application.token += 1
+        self._at(days, self._decide, mission, application, application.token)
+
+    def _decide(self, mission: Mission, application: Application, token: int) -> None:
+        if not application.alive or application.token != token:
             return
         policy = self.visa_policy(mission)
-        year = int(self.now // 365)
+        year = int(self.now // YEAR)
         if policy.quota is not None and mission.issued_by_year.get(year, 0) >= policy.quota:
-            self._at((year + 1) * 365 - self.now, self._decide, mission, application)
+            mission.held[application.id] = application
+            self._decide_after(mission, application, (year + 1) * YEAR - self.now)
             return
+        mission.held.pop(application.id, None)
         if self._visas[mission.side].random() >= policy.approval_rate:
             mission.visas_denied += 1
-            self._submit(mission, application)
+            self._submit(mission, application, wait=self.scenario.sides[mission.side].reapply_days)
             return
         mission.visas_issued += 1
         mission.issued_by_year[year] = mission.issued_by_year.get(year, 0) + 1
@@ -333,7 +369,24 @@ class Simulation:
         application.in_transit = True
         spec = self.scenario.sides[mission.side]
         detour = spec.flight_detour_days if self.current(mission, "suspend_flights") else 0.0
-        self._at(spec.travel_days + detour, self._arrive, mission, application)
+        arrival = max(self.now + spec.travel_days + detour, self._handover(mission, application))
+        self._at(arrival - self.now, self._arrive, mission, application)
+
+    def _handover(self, mission: Mission, application: Application) -> float:
+        """When the person this replacement takes over from leaves (now if nobody): a
+        position is not filled twice."""
+        waiting = mission.awaiting.get(application.post, [])
+        while waiting:
+            predecessor = mission.expats.get(waiting.pop(0))
+            if predecessor is not None and predecessor.post == application.post:
+                return predecessor.leave_at
+        return self.now
+
+    def release_held(self, mission: Mission) -> None:
+        """A new or lifted visa policy: applications held for a quota are decided again now."""
+        for application in list(mission.held.values()):
+            self._decide_after(mission, application, 0.0)
+        mission.held.clear()
 
     def _arrive(self, mission: Mission, application: Application) -> None:
         if not application.alive:
@@ -345,6 +398,7 @@ class Simulation:
     def _drop_application(self, mission: Mission, application: Application) -> None:
         application.alive = False
         del mission.applications[application.id]
+        mission.held.pop(application.id, None)
         mission.posts[application.post].pipeline -= 1
         if application.in_transit:
             mission.in_transit -= 1
@@ -466,7 +520,7 @@ class Simulation:
     def _relocation_post(mission: Mission, closing: Post) -> Post | None:
         """Where staff of a closing post go: the embassy, else another open post."""
         open_posts = [p for p in mission.posts.values() if p.open and p is not closing]
-        embassies = [p for p in open_posts if p.kind == "embassy"]
+        embassies = [p for p in open_posts if p.kind == EMBASSY]
         return (embassies or open_posts or [None])[0]
 
     def _reassign(self, mission: Mission, expat: Expat, post: Post) -> None:
@@ -515,6 +569,8 @@ class Simulation:
         positions = moved["positions"]
         if moved["to"] is not None:
             home = mission.posts[moved["to"]]
+            if not home.open:  # the embassy closed too: take them from where they went
+                home = self._relocation_post(mission, post) or home
             positions = min(positions, home.expat_positions)
             home.expat_positions -= positions
             surplus = -home.expat_vacancies

@@ -37,7 +37,8 @@ class Post:
 
     @property
     def expat_vacancies(self) -> int:
-        """Positions with nobody in them, staying on, or on the way."""
+        """Positions not held: not filled by someone staying on, nor by a replacement on
+        the way (a person whose replacement is sought no longer holds the position)."""
         return self.expat_positions - (self.expats - self.requested) - self.pipeline
 
     @property
@@ -74,6 +75,8 @@ class Application:
     post: str
     in_transit: bool = False
     alive: bool = True
+    #: Bumped whenever the decision is rescheduled, so only the latest one counts.
+    token: int = 0
 
 
 @dataclass
@@ -89,7 +92,6 @@ class Measure:
     actor: str
     target: str
     start: float
-    effective: float
     end: float | None = None
     undo: dict[str, Any] = field(default_factory=dict)
     #: Bumped on lift so an effect scheduled for later is cancelled.
@@ -118,8 +120,13 @@ class Mission:
     in_transit: int = 0
     visas_issued: int = 0
     visas_denied: int = 0
-    #: Visas granted per 365-day window since the start, for quotas.
+    #: Visas granted per year since the start, for quotas.
     issued_by_year: dict[int, int] = field(default_factory=dict)
+    #: Applications held until a quota renews, released early if the policy changes.
+    held: dict[int, Application] = field(default_factory=dict)
+    #: Expatriates whose replacement is sought, per post, oldest request first: a
+    #: replacement does not arrive before the person it replaces leaves.
+    awaiting: dict[str, list[int]] = field(default_factory=dict)
     #: A local hire is already scheduled (at most one at a time).
     hiring: bool = False
     #: Measures in force *on* this mission, by id, in the order they were applied.
@@ -166,13 +173,6 @@ class Mission:
     def posts_open(self) -> int:
         """Open embassies and consulates."""
         return sum(p.open for p in self.posts.values() if p.kind in COUNTED_KINDS)
-
-    def embassy(self) -> Post:
-        """The embassy, where staff of closed posts are moved."""
-        for post in self.posts.values():
-            if post.kind == EMBASSY:
-                return post
-        return next(iter(self.posts.values()))
 
     def in_force(self, move_name: str) -> list[Measure]:
         """Measures of one kind in force on this mission, oldest first."""

@@ -1,7 +1,7 @@
 """Talks: rounds on dates or at intervals that may settle irritants.
 
 A round takes each irritant on its agenda that has a measure in force (and
-``banking``, which can be settled by guarantees alone) and settles it with a
+``banking`` until both sides guarantee it, which a settlement does) and settles it with a
 probability: both sides must agree, and each agrees with probability
 
     logistic(intercept + loss_weight * loss + tension_weight * tension
@@ -113,7 +113,9 @@ class TalksProcess:
         """Irritants on the agenda with something to settle."""
         in_force = {m.move.move for mission in self.sim.missions.values()
                     for m in mission.restrictions()}
-        return [i for i in agenda if i == "banking" or in_force & set(IRRITANTS[i])]
+        guaranteed = all(m.in_force("banking_guarantee") for m in self.sim.missions.values())
+        return [i for i in agenda if in_force & set(IRRITANTS[i])
+                or (i == "banking" and not guaranteed)]
 
     def hold(self, talks_round: TalksRound) -> None:
         """Hold a round: settle what is agreed, and log the round."""

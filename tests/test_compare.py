@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -110,14 +112,18 @@ def test_first_zero_date_is_the_first_sample_with_no_consular_output(runs):
     assert _row(rows, "Baseline", "A", "staff_total")["first_zero_date"] == ""
 
 
-def test_days_below_threshold_counts_seven_days_per_weekly_sample(runs):
-    """Each weekly sample below the threshold counts the 7 days until the next sample."""
+def test_days_below_threshold_counts_the_days_until_the_next_sample(runs):
+    """Each sample below the threshold counts the days until the next sample (7 for a weekly
+    one); the last sample counts its own day."""
     samples = _series(runs[0], "A", "staff_total")
-    threshold = min(samples[-1][1], samples[-2][1])    # the run ends at or above it
-    below = sum(value < threshold for _, value in samples)
-    assert below > 0
+    threshold = samples[0][1]                      # the starting staff: below after the expulsion
+    days = [dt.date.fromisoformat(d) for d, _ in samples]
+    spans = [(b - a).days for a, b in itertools.pairwise(days)] + [1]
+    expected = sum(span for span, (_, value) in zip(spans, samples, strict=True)
+                   if value < threshold)
+    assert expected > 7
     rows = difference_table(load_runs(list(runs)), threshold=threshold)
-    assert _row(rows, "Baseline", "A", "staff_total")["days_below_threshold"] == 7 * below
+    assert _row(rows, "Baseline", "A", "staff_total")["days_below_threshold"] == expected
     assert _row(rows, "Baseline", "A", "staff_local")["days_below_threshold"] == ""
 
 

@@ -53,7 +53,12 @@ class VisaPolicy(Move):
     severity = 2.0
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
-        sim.recruit(sim.mission(measure.target))
+        mission = sim.mission(measure.target)
+        sim.release_held(mission)
+        sim.recruit(mission)
+
+    def lift(self, sim: Simulation, measure: Measure) -> None:
+        sim.release_held(sim.mission(measure.target))
 
 
 class BankingRestriction(Move):
@@ -74,6 +79,7 @@ class BankingGuarantee(Move):
     move: Literal["banking_guarantee"] = "banking_guarantee"
 
     summary = "guarantee the target's banking (lifts banking restrictions)"
+    concedes = True
     restricts = False
     severity = 0.0
 
@@ -98,6 +104,7 @@ class ResumeFlights(Move):
     move: Literal["resume_flights"] = "resume_flights"
 
     summary = "resume direct flights (lifts the suspension)"
+    concedes = True
     persists = False
 
     def apply(self, sim: Simulation, measure: Measure) -> None:

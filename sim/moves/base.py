@@ -27,7 +27,8 @@ class Move(BaseModel):
       (an expulsion, a closure); otherwise it is a one-off act (a lift, a statement);
     - ``restricts``: a measure that counts as a restriction on the target;
     - ``severity``: its weight in ``tension``;
-    - ``own_mission``: by default the move acts on the actor's own mission.
+    - ``own_mission``: by default the move acts on the actor's own mission;
+    - ``concedes``: the move gives something back, and is read as a concession.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -48,6 +49,8 @@ class Move(BaseModel):
     severity: ClassVar[float] = 1.0
     #: The move acts on the actor's own mission unless a target is given.
     own_mission: ClassVar[bool] = False
+    #: The move gives something back (a lift, a reopening): policies read it as a concession.
+    concedes: ClassVar[bool] = False
     #: Fields every move has; the rest are the move's own parameters.
     COMMON: ClassVar[tuple[str, ...]] = ("move", "date", "actor", "target", "id", "source", "note")
 

@@ -20,6 +20,7 @@ class Lift(Move):
     measure: str = Field(description="id of the measure lifted")
 
     summary = "lift one measure in force, by its id"
+    concedes = True
     persists = False
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
@@ -33,6 +34,7 @@ class LiftAll(Move):
     move: Literal["lift_all"] = "lift_all"
 
     summary = "lift every restriction the actor has in force on the target"
+    concedes = True
     persists = False
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
@@ -75,9 +77,11 @@ class Settle(Move):
         if self.irritant == "banking":
             from sim.moves.access import BankingGuarantee
 
-            for side in (measure.actor, measure.target):
-                sim.apply(BankingGuarantee(date=self.date, actor=side, source=self.source,
-                                           note=self.note), origin="talks")
+            for side, other in ((measure.actor, measure.target), (measure.target, measure.actor)):
+                if not any(m.actor == side for m in sim.mission(other).in_force(
+                        "banking_guarantee")):
+                    sim.apply(BankingGuarantee(date=self.date, actor=side, source=self.source,
+                                               note=self.note), origin="talks")
 
 
 class Statement(Move):

@@ -35,7 +35,8 @@ class ClosePost(Move):
         mission = sim.mission(measure.target)
 
         def close() -> None:
-            measure.undo["moved"] = sim.close_post(mission, self.post)
+            if mission.posts[self.post].open:  # a second closure of a closed post moves nothing
+                measure.undo["moved"] = sim.close_post(mission, self.post)
 
         sim.after(self.notice_days, measure, close)
 
@@ -43,7 +44,7 @@ class ClosePost(Move):
         mission = sim.mission(measure.target)
         others = [m for m in mission.in_force("close_post") if m.move.post == self.post]
         if others:  # still closed by another measure: it inherits what to restore
-            if "moved" in measure.undo:
+            if "moved" in measure.undo and "moved" not in others[0].undo:
                 others[0].undo["moved"] = measure.undo["moved"]
             return
         if "moved" in measure.undo:
@@ -51,12 +52,14 @@ class ClosePost(Move):
 
 
 class ReopenPost(Move):
-    """Reopen a closed post: lifts the closure in force on it."""
+    """Reopen a closed post: lifts the actor's closure in force on it (a side cannot
+    reopen a post the other side closed)."""
 
     move: Literal["reopen_post"] = "reopen_post"
     post: str = Field(description="post reopened")
 
     summary = "reopen a closed post (lifts its closure)"
+    concedes = True
     persists = False
 
     def references(self) -> dict[str, tuple[str, str]]:
@@ -64,7 +67,8 @@ class ReopenPost(Move):
 
     def apply(self, sim: Simulation, measure: Measure) -> None:
         measure.undo["lifted"] = sim.lift_where(
-            measure.target, lambda m: m.move.move == "close_post" and m.move.post == self.post)
+            measure.target, lambda m: m.move.move == "close_post" and m.move.post == self.post
+            and m.actor == measure.actor)
 
 
 class SeizeProperty(Move):
@@ -89,12 +93,13 @@ class SeizeProperty(Move):
 
 
 class ReturnProperty(Move):
-    """Return a seized property: lifts the seizure in force on it."""
+    """Return a seized property: lifts the actor's seizure in force on it."""
 
     move: Literal["return_property"] = "return_property"
     property: str = Field(description="property returned")
 
     summary = "return a seized property (lifts its seizure)"
+    concedes = True
     persists = False
 
     def references(self) -> dict[str, tuple[str, str]]:
@@ -103,7 +108,8 @@ class ReturnProperty(Move):
     def apply(self, sim: Simulation, measure: Measure) -> None:
         measure.undo["lifted"] = sim.lift_where(
             measure.target,
-            lambda m: m.move.move == "seize_property" and m.move.property == self.property)
+            lambda m: m.move.move == "seize_property" and m.move.property == self.property
+            and m.actor == measure.actor)
 
 
 class SuspendConsular(Move):

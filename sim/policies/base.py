@@ -15,10 +15,16 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-#: Instruments a side can restrict the other with, by catalogue name.
-HOSTILE = ("expel", "close_post", "local_hire_ban", "staff_cap", "tenure_limit",
-           "travel_radius", "travel_notice", "visa_policy", "seize_property",
-           "banking_restriction", "suspend_flights")
+from sim.moves import BY_NAME
+
+#: Instruments a side can restrict the other with: the moves that stay in force as a
+#: restriction, by catalogue name.
+HOSTILE: tuple[str, ...] = tuple(BY_NAME[name].model_fields["move"].default for name in BY_NAME
+                                 if BY_NAME[name].persists and BY_NAME[name].restricts)
+#: Moves read as concessions.
+CONCILIATORY: frozenset[str] = frozenset(name for name, cls in BY_NAME.items() if cls.concedes)
+#: An instrument, as a scenario names it.
+Instrument = Literal[HOSTILE]  # type: ignore[valid-type]
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,10 @@ class Intent:
     #: Days until it is made; ``None`` draws the policy's lag.
     delay: float | None = None
     note: str = ""
+    #: For a ``statement``: threat, proposal, talks, protest or other.
+    kind: str = "other"
+    #: For ``restrict``: instruments to try, in order, if ``instrument`` cannot be used.
+    alternatives: tuple[str, ...] = ()
     #: Id of the measure this answers, so the other side can tell an answer from an initiative.
     answers: str | None = None
     #: For ``lift``: the own measure to lift, or else the other side's lifted measure
@@ -104,13 +114,14 @@ class Policy(BaseModel):
 
     policy: str
     start: dt.date | None = Field(default=None, description="day the policy begins to act")
-    lag_days: float = Field(default=30.0, ge=0, description="mean days before answering")
+    lag_days: float = Field(default=30.0, ge=0,
+                            description="mean days before answering (at least one day)")
     implementation_error: float = Field(default=0.0, ge=0, le=1,
                                         description="chance of doing other than meant")
     misperception: float = Field(default=0.0, ge=0,
                                  description="log-scale spread of how a move is read")
-    answers: dict[str, str] = Field(default_factory=dict,
-                                    description="move answered -> instrument used instead")
+    answers: dict[Instrument, Instrument] = Field(
+        default_factory=dict, description="move answered -> instrument used instead")
     answer_responses: bool = Field(default=False,
                                    description="also answer the other's hostile answers")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.policies.base import HOSTILE, Intent, Observation, Policy, View
+from sim.policies.base import CONCILIATORY, HOSTILE, Intent, Observation, Policy, View
 from sim.policies.instruments import build_move
 
 if TYPE_CHECKING:
@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from sim.moves import Move
     from sim.state import Measure
 
-#: Acts that give something back, and what they lift.
-CONCILIATORY = {"lift", "lift_all", "reopen_post", "return_property", "resume_flights",
-                "banking_guarantee"}
+#: A side answers no sooner than the next day: two sides answering each other at
+#: once would keep the clock from moving.
+MIN_LAG_DAYS = 1.0
 
 
 class PolicyDriver:
@@ -33,7 +33,9 @@ class PolicyDriver:
         self.other = sim.scenario.other(side)
         self.policy = policy.model_copy(deep=True)
         self.policy.reset()
-        self.rng = sim.streams("policy", side)
+        #: One stream per purpose, so turning on one kind of noise shifts no other draw.
+        self.rng = {purpose: sim.streams("policy", side, purpose)
+                    for purpose in ("decide", "lag", "perceive", "error")}
         self.start = sim.scenario.day(policy.start or sim.scenario.start)
         self.mine: set[str] = set()
         sim.observers.append(self.observe)
@@ -60,7 +62,7 @@ class PolicyDriver:
         move = measure.move
         size = float(getattr(move, "count", 1))
         if self.policy.misperception > 0:
-            size *= math.exp(self.policy.misperception * self.rng.normal())
+            size *= math.exp(self.policy.misperception * self.rng["perceive"].normal())
         lifted = tuple((m.id, m.move.move) for m in measure.undo.get("lifted", []))
         return Observation(
             measure=measure.id, move=move.move, size=size,
@@ -74,7 +76,7 @@ class PolicyDriver:
         on_me, on_other = self.sim.mission(self.side), self.sim.mission(self.other)
         mine = [(m.id, m.move.move) for m in on_other.measures.values()
                 if m.actor == self.side and m.is_restriction]
-        return View(self.side, self.other, self.sim.today, self.rng,
+        return View(self.side, self.other, self.sim.today, self.rng["decide"],
                     severity_on_me=on_me.restriction_severity,
                     severity_by_me=on_other.restriction_severity,
                     my_measures=mine, restrictions_on_me=on_me.restriction_count)
@@ -90,11 +92,15 @@ class PolicyDriver:
     def _schedule(self, intent: Intent) -> None:
         delay = intent.delay
         if delay is None:
-            delay = self.rng.gamma4(self.policy.lag_days) if self.policy.lag_days > 0 else 0.0
+            drawn = self.rng["lag"].gamma4(self.policy.lag_days) if self.policy.lag_days else 0.0
+            delay = max(MIN_LAG_DAYS, drawn)
         if self.sim.now + delay <= self.sim.end_day:
             self.sim.at_day(self.sim.now + delay, self._act, intent)
 
     def _act(self, intent: Intent) -> None:
+        answered = self.sim.by_id.get(intent.answers or "")
+        if intent.action == "restrict" and answered is not None and answered.end is not None:
+            return  # the move it answers was lifted in the meantime
         source = f"policy: {self.policy.policy}"
         if self._errs(intent):
             move = self._another_instrument(intent, source)
@@ -106,7 +112,7 @@ class PolicyDriver:
     def _errs(self, intent: Intent) -> bool:
         """Whether the implementation error strikes this intent (statements never err)."""
         return (self.policy.implementation_error > 0 and intent.action != "statement"
-                and self.rng.random() < self.policy.implementation_error)
+                and self.rng["error"].random() < self.policy.implementation_error)
 
     def _another_instrument(self, intent: Intent, source: str) -> Move | None:
         """The implementation error: a restriction made with another instrument that can
@@ -114,7 +120,7 @@ class PolicyDriver:
         if intent.action != "restrict":
             return None
         others = [i for i in HOSTILE if i != intent.instrument]
-        start = int(self.rng.random() * len(others))
+        start = int(self.rng["error"].random() * len(others))
         for instrument in others[start:] + others[:start]:
             attempt = Intent("restrict", instrument, intent.size, 0.0,
                              f"{intent.note} (meant {intent.instrument})".strip(),

@@ -7,13 +7,14 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr
 
-from sim.policies.base import Intent, Observation, Policy, View, classify
+from sim.policies.base import Instrument, Intent, Observation, Policy, View, classify
 
 
 class Escalate(Policy):
     """Make hostile moves at random, more often the more one is restricted.
 
-    Every ``check_days`` the side makes a hostile move with probability
+    Every ``check_days`` the side makes a hostile move (with one of its instruments
+    not already in force) with probability
     ``1 - exp(-rate * dt)``, where the yearly rate is
     ``base_rate + grievance * (severity of the other's restrictions in force on it)
     - restraint * (severity of its own in force on the other)``:
@@ -27,8 +28,9 @@ class Escalate(Policy):
     base_rate: float = Field(default=0.5, ge=0, description="hostile moves a year, unprovoked")
     grievance: float = Field(default=0.1, ge=0, description="extra rate per unit severity suffered")
     restraint: float = Field(default=0.05, ge=0, description="rate taken off per unit imposed")
-    instruments: list[str] = Field(default_factory=lambda: ["expel", "visa_policy", "close_post"],
-                                   description="instruments it picks from")
+    instruments: list[Instrument] = Field(
+        default_factory=lambda: ["expel", "visa_policy", "close_post"],
+        description="instruments it picks from")
     size: float = Field(default=10, gt=0, description="size of each move (e.g. people expelled)")
     summary = "a Richardson hazard of hostile moves, driven by what one suffers"
     classifier = classify(stochastic=True, memory_depth=0, escalates=True,
@@ -44,8 +46,10 @@ class Escalate(Policy):
         chance = 1.0 - math.exp(-self.rate(view) * self.check_days / 365.25)
         if view.rng.random() >= chance:
             return []
-        instrument = self.instruments[int(view.rng.random() * len(self.instruments))]
-        return [Intent("restrict", instrument, self.size, delay=0.0, note="escalation")]
+        start = int(view.rng.random() * len(self.instruments))
+        order = self.instruments[start:] + self.instruments[:start]
+        return [Intent("restrict", order[0], self.size, delay=0.0, note="escalation",
+                       alternatives=tuple(order[1:]))]
 
 
 class Grit(Policy):
@@ -85,7 +89,8 @@ class Grit(Policy):
         if self._exploited or not view.my_measures:
             return []
         measure_id, kind = view.my_measures[0]
-        return [Intent("statement", delay=0.0, note=f"GRIT: announces it lifts {measure_id}"),
+        return [Intent("statement", delay=0.0, kind="proposal",
+                       note=f"GRIT: announces it lifts {measure_id}"),
                 Intent("lift", kind, delay=0.0, note=f"GRIT concession: {measure_id}",
                        measure=measure_id)]
 

@@ -62,18 +62,23 @@ def _seize(sim: Simulation, c: Common, target: str, size: float) -> Move | None:
     return SeizeProperty(**c, property=held[0]) if held else None
 
 
-def _once(cls: type[Move], **params: object) -> Callable[..., Move | None]:
+#: What a builder returns when the actor already has that measure in force: there is
+#: nothing to add, and no reason to fall back to another instrument.
+IN_FORCE = "in force"
+
+
+def _once(cls: type[Move], **params: object) -> Callable[..., Move | str | None]:
     """A measure that makes no sense twice: made only if the actor has none in force."""
     name = cls.model_fields["move"].default
 
-    def build(sim: Simulation, c: Common, target: str, size: float) -> Move | None:
+    def build(sim: Simulation, c: Common, target: str, size: float) -> Move | str | None:
         mine = [m for m in sim.mission(target).in_force(name) if m.actor == c["actor"]]
-        return None if mine else cls(**c, **params)
+        return IN_FORCE if mine else cls(**c, **params)
 
     return build
 
 
-BUILDERS: dict[str, Callable[[Simulation, Common, str, float], Move | None]] = {
+BUILDERS: dict[str, Callable[[Simulation, Common, str, float], Move | str | None]] = {
     "expel": _expel,
     "close_post": _close_post,
     "staff_cap": _staff_cap,
@@ -100,19 +105,21 @@ def build_move(sim: Simulation, actor: str, intent: Intent, source: str,
     common: Common = {"date": today, "actor": actor, "source": source,
                       "note": intent.note or None}
     if intent.action == "statement":
-        return Statement(**common, kind="proposal" if "calm" in intent.note or "GRIT"
-                         in intent.note else "other")
+        return Statement(**common, kind=intent.kind)
     if intent.action == "lift_all":
         mine = [m for m in sim.mission(target).measures.values() if m.actor == actor]
         return LiftAll(**common) if mine else None
     if intent.action == "lift":
         chosen = _measure_to_lift(sim, actor, target, intent)
         return Lift(**common, measure=chosen) if chosen else None
-    builder = BUILDERS.get(intent.instrument)
-    move = builder(sim, common, target, intent.size) if builder else None
-    if move is None and fallback:
-        move = _expel(sim, common, target, intent.size)
-    return move
+    results = [BUILDERS[name](sim, common, target, intent.size)
+               for name in (intent.instrument, *intent.alternatives) if name in BUILDERS]
+    usable = [r for r in results if isinstance(r, Move)]
+    if usable:
+        return usable[0]
+    if fallback and IN_FORCE not in results:
+        return _expel(sim, common, target, intent.size)
+    return None
 
 
 def _measure_to_lift(sim: Simulation, actor: str, target: str, intent: Intent) -> str | None:

@@ -127,6 +127,7 @@ class Gradual(Policy):
         intents = [Intent("restrict", answer, seen.size, delay=lag * (k + 1),
                           answers=seen.measure, note=f"punishment {k + 1} of {n}")
                    for k in range(n)]
-        intents.append(Intent("statement", delay=lag * (n + 1), note="offers calm"))
+        intents.append(Intent("statement", delay=lag * (n + 1), kind="proposal",
+                              note="offers calm"))
         self._calm_until = now + lag * (n + 1) + self.calm_days
         return intents

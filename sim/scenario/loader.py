@@ -79,8 +79,11 @@ def from_source(source: Source) -> Scenario:
 
 
 def _check_rounds(scenario: Scenario, source: Source) -> list[str]:
-    """Talks rounds must fall within the scenario, like moves."""
-    return [f"{source.where(('talks', 'rounds', i, 'date'))}: talks.rounds[{i}].date: "
-            f"{r.date} is outside the scenario (allowed: {scenario.start} to {scenario.end})"
-            for i, r in enumerate(scenario.talks.rounds)
-            if not scenario.start <= r.date <= scenario.end]
+    """Talks rounds, and the span of periodic ones, must fall within the scenario."""
+    talks = scenario.talks
+    dates = [(("talks", "rounds", i, "date"), r.date) for i, r in enumerate(talks.rounds)]
+    dates += [(("talks", key), day) for key, day in (("from", talks.from_),
+                                                      ("until", talks.until)) if day]
+    return [f"{source.where(path)}: {source.dotted(path)}: {day} is outside the scenario "
+            f"(allowed: {scenario.start} to {scenario.end})"
+            for path, day in dates if not scenario.start <= day <= scenario.end]

@@ -22,8 +22,6 @@ from sim.moves import MOVES
 from sim.policies import PolicySpec, Scripted
 from sim.talks import Talks
 
-POST_KINDS = ("embassy", "consulate", "trade_mission", "annex", "un_mission")
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -97,6 +95,8 @@ class SideSpec(_Strict):
     flight_detour_days: float = Field(
         default=5, ge=0, description="extra travel days while direct flights are suspended"
     )
+    reapply_days: float = Field(
+        default=30, ge=0, description="days before a refused application is made again")
     local_hire_days: float = Field(default=30, gt=0,
                                    description="mean days to fill one local vacancy")
     local_hires_per_month: float = Field(

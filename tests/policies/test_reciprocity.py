@@ -201,7 +201,7 @@ class TestGenerous(PolicyCase):
         answered = len(restrictions(moves))
         forgiven = [row for row in moves if row.move == "statement"]
         assert 3 <= answered <= 17
-        assert answered == 9  # what seed 1 gives, pinned so a change in the draws shows
+        assert answered == 15  # what seed 1 gives, pinned so a change in the draws shows
         assert answered + len(forgiven) == 20
 
 
