@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim import metrics
-from sim.model import YEAR, Simulation
+from sim.model import Simulation
 from sim.moves import (
     ClosePost,
     Expel,
@@ -33,6 +33,7 @@ from sim.moves import (
     TravelRadius,
     VisaPolicy,
 )
+from sim.staffing import YEAR
 from sim.state import Mission
 
 METRICS = list(metrics.SIDE_METRICS)

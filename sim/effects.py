@@ -1,0 +1,194 @@
+"""What moves do to a mission: expulsions, ceilings, closures, consular work, tenure.
+
+Each move in ``sim.moves`` calls one of these; they change positions and
+people, and record in the measure what lifting it must give back.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sim.staffing import YEAR
+from sim.state import EMBASSY, Expat, Mission, Post
+
+
+class Effects:
+    """The effects of moves on a ``Simulation`` (a mixin: ``self`` is the simulation)."""
+
+    # -- what moves do to staff -----------------------------------------------
+
+    def expel(self, mission: Mission, count: int, post: str | None) -> dict[str, list[int]]:
+        """Remove ``count`` expatriates chosen by the host; abolish their positions."""
+        pool = [e for e in mission.expats.values() if post is None or e.post == post]
+        rng = self.streams("expulsions", mission.side)
+        chosen = sorted(rng.generator.choice(len(pool), size=min(count, len(pool)), replace=False))
+        abolished: dict[str, list[int]] = {}
+        for i in chosen:
+            expat = pool[i]
+            self._remove_expat(mission, expat)
+            self._abolish(mission.posts[expat.post], abolished, expats=1)
+        return abolished
+
+    @staticmethod
+    def _abolish(post: Post, abolished: dict[str, list[int]], expats: int = 0,
+                 locals_: int = 0) -> None:
+        expats = min(expats, post.expat_positions)
+        post.expat_positions -= expats
+        post.local_positions -= locals_
+        counts = abolished.setdefault(post.id, [0, 0])
+        counts[0] += expats
+        counts[1] += locals_
+
+    def restore_positions(self, mission: Mission, abolished: dict[str, list[int]]) -> None:
+        """Give back positions a measure abolished; expatriate ones of a closed post
+        go to the embassy."""
+        for post_id, (expats, locals_) in abolished.items():
+            post = mission.posts[post_id]
+            home = post if post.open else self._relocation_post(mission, post) or post
+            home.expat_positions += expats
+            post.local_positions += locals_
+        self.recruit(mission)
+
+    def enforce_ceiling(self, mission: Mission, ceiling: int) -> dict[str, list[int]]:
+        """Bring the mission down to ``ceiling`` in its own reduction order."""
+        for application in sorted(mission.applications.values(), key=lambda a: -a.id):
+            if mission.staff_total + mission.pipeline <= ceiling:
+                break
+            self._drop_application(mission, application)
+        abolished: dict[str, list[int]] = {}
+        for step in self.scenario.sides[mission.side].reduction_order:
+            excess = mission.staff_total - ceiling
+            if excess <= 0:
+                break
+            if step.staff == "local":
+                self._cut_locals(mission, min(excess, mission.staff_local - step.keep), abolished)
+            else:
+                self._cut_expats(mission, min(excess, len(mission.expats) - step.keep), abolished)
+        return abolished
+
+    def _cut_locals(self, mission: Mission, n: int, abolished: dict[str, list[int]]) -> None:
+        """Cut ``n`` local employees across posts in proportion to their numbers."""
+        total = mission.staff_local
+        if n <= 0 or total == 0:
+            return
+        posts = list(mission.posts.values())
+        exact = [n * p.local / total for p in posts]
+        cuts = [math.floor(x) for x in exact]
+        by_remainder = sorted(range(len(posts)), key=lambda i: -(exact[i] - cuts[i]))
+        for i in by_remainder[: n - sum(cuts)]:
+            cuts[i] += 1
+        for post, cut in zip(posts, cuts, strict=True):
+            post.local -= cut
+            self._abolish(post, abolished, locals_=cut)
+
+    def _cut_expats(self, mission: Mission, n: int, abolished: dict[str, list[int]]) -> None:
+        """Send home the ``n`` expatriates closest to the end of their tours.
+
+        A position is abolished only when nobody else holds it: someone leaving
+        whose successor has already arrived frees no position.
+        """
+        for expat in sorted(mission.expats.values(), key=lambda e: (e.leave_at, e.id))[:max(n, 0)]:
+            self._remove_expat(mission, expat)
+            post = mission.posts[expat.post]
+            if post.expat_vacancies > 0:
+                self._abolish(post, abolished, expats=1)
+
+    # -- what moves do to posts -----------------------------------------------
+
+    @staticmethod
+    def _relocation_post(mission: Mission, closing: Post) -> Post | None:
+        """Where staff of a closing post go: the embassy, else another open post."""
+        open_posts = [p for p in mission.posts.values() if p.open and p is not closing]
+        embassies = [p for p in open_posts if p.kind == EMBASSY]
+        return (embassies or open_posts or [None])[0]
+
+    def _reassign(self, mission: Mission, expat: Expat, post: Post) -> None:
+        """Move an expatriate to another post, under that post's tenure limits."""
+        self._remove_expat(mission, expat)
+        expat.post = post.id
+        mission.expats[expat.id] = expat
+        post.expats += 1
+        post.requested += expat.replacement_requested
+        leave = self._leave_day(mission, expat)
+        if leave != expat.leave_at:
+            expat.leave_at = leave
+            self._schedule_departure(mission, expat)
+
+    def close_post(self, mission: Mission, post_id: str) -> dict[str, Any]:
+        """Close a post: locals laid off, expatriates and their positions moved
+        (or, with nowhere to go, sent home)."""
+        post = mission.posts[post_id]
+        if not post.open:
+            return {"to": None, "positions": 0}
+        home = self._relocation_post(mission, post)
+        post.open = False
+        post.local = 0
+        moved = {"to": home.id if home else None, "positions": post.expat_positions}
+        for expat in [e for e in mission.expats.values() if e.post == post_id]:
+            if home is None:
+                self._remove_expat(mission, expat)
+            else:
+                self._reassign(mission, expat, home)
+        for application in [a for a in mission.applications.values() if a.post == post_id]:
+            if home is None:
+                self._drop_application(mission, application)
+            else:
+                application.post = home.id
+                post.pipeline -= 1
+                home.pipeline += 1
+        if home is not None:
+            home.expat_positions += post.expat_positions
+        post.expat_positions = 0
+        return moved
+
+    def reopen_post(self, mission: Mission, post_id: str, moved: dict[str, Any]) -> None:
+        """Reopen a post, taking back its positions and the staff moved with them."""
+        post = mission.posts[post_id]
+        post.open = True
+        positions = moved["positions"]
+        if moved["to"] is not None:
+            home = mission.posts[moved["to"]]
+            if not home.open:  # the embassy closed too: take them from where they went
+                home = self._relocation_post(mission, post) or home
+            positions = min(positions, home.expat_positions)
+            home.expat_positions -= positions
+            surplus = -home.expat_vacancies
+            staying = [e for e in mission.expats.values() if e.post == home.id]
+            for expat in sorted(staying, key=lambda e: -e.id)[:max(0, min(surplus, positions))]:
+                self._reassign(mission, expat, post)
+        post.expat_positions += positions
+        self.recruit(mission)
+
+    def set_consular(self, mission: Mission) -> None:
+        """Each post's visa work is suspended while any suspension in force covers it."""
+        covered: set[str] = set()
+        for measure in mission.in_force("suspend_consular"):
+            covered |= measure.undo["covers"]
+        for post in mission.posts.values():
+            post.consular_suspended = post.id in covered
+
+    # -- tenure limits --------------------------------------------------------
+
+    def _leave_day(self, mission: Mission, expat: Expat) -> float:
+        """End of the drawn tour, or earlier under the tenure limits covering the post.
+
+        Under a limit one leaves on reaching it, but not before the limit's
+        deadline: those already over it when it is imposed leave by the deadline.
+        """
+        leave = expat.tour_end
+        for measure in mission.in_force("tenure_limit"):
+            move = measure.move
+            if move.posts is None or expat.post in move.posts:
+                deadline = self.scenario.day(move.deadline or move.date)
+                leave = min(leave, max(expat.arrival + move.years * YEAR, deadline))
+        return max(leave, self.now)
+
+    def reconsider_tours(self, mission: Mission) -> None:
+        """Recompute everyone's leaving day after a tenure limit changes."""
+        for expat in list(mission.expats.values()):
+            leave = self._leave_day(mission, expat)
+            if leave != expat.leave_at:
+                expat.leave_at = leave
+                self._schedule_departure(mission, expat)
+

@@ -1,0 +1,214 @@
+"""How a mission keeps itself staffed: tours, replacements, visas and local hiring.
+
+These are the events that happen whatever the sides decide: a tour ends, a
+replacement is sought, the host decides its visa, the replacement arrives, a
+local employee is hired. Moves change the conditions (positions, ceilings,
+visa policy, bans) under which they happen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.state import Application, Expat, Mission, Post
+
+YEAR = 365.25
+#: Room under "no ceiling": larger than any mission.
+NO_CEILING = 10**9
+
+
+class Staffing:
+    """The staffing events of a ``Simulation`` (a mixin: ``self`` is the simulation)."""
+
+    def _staff_at_start(self, mission: Mission) -> None:
+        """Fill every expatriate position, each person part-way through a tour."""
+        rng = self._tours[mission.side]
+        for post in mission.posts.values():
+            for _ in range(post.expat_positions):
+                tour = self._tour_days(mission)
+                arrival = -rng.random() * tour
+                self._add_expat(mission, post, arrival, tour)
+
+    def _tour_days(self, mission: Mission) -> float:
+        t = self.scenario.sides[mission.side].tour_years
+        return YEAR * self._tours[mission.side].triangular(t.low, t.mode, t.high)
+
+    def _add_expat(self, mission: Mission, post: Post, arrival: float, tour: float) -> None:
+        expat = Expat(next(self._ids), post.id, arrival, arrival + tour, arrival + tour)
+        expat.leave_at = self._leave_day(mission, expat)
+        mission.expats[expat.id] = expat
+        post.expats += 1
+        self._schedule_departure(mission, expat)
+
+    def _schedule_departure(self, mission: Mission, expat: Expat) -> None:
+        """(Re)schedule when a replacement is sought and when the person leaves."""
+        expat.token += 1
+        token = expat.token
+        lead = self.scenario.sides[mission.side].visa_lead_days
+        if not expat.replacement_requested:
+            self._at(expat.leave_at - lead - self.now, self._seek_replacement,
+                     mission, expat, token)
+        self._at(expat.leave_at - self.now, self._tour_ends, mission, expat, token)
+
+    def _seek_replacement(self, mission: Mission, expat: Expat, token: int) -> None:
+        if expat.token != token or expat.id not in mission.expats:
+            return
+        expat.replacement_requested = True
+        post = mission.posts[expat.post]
+        post.requested += 1
+        mission.awaiting.setdefault(post.id, []).append(expat.id)
+        self._recruit_for(mission, post)
+
+    def _tour_ends(self, mission: Mission, expat: Expat, token: int) -> None:
+        if expat.token != token or expat.id not in mission.expats:
+            return
+        self._remove_expat(mission, expat)
+        self._recruit_for(mission, mission.posts[expat.post])
+
+    def _recruit_for(self, mission: Mission, post: Post) -> None:
+        """Recruit after a change at one post: with no ceiling, no other post is affected."""
+        if mission.latest("staff_cap") is not None:
+            self.recruit(mission)
+            return
+        if post.open:
+            for _ in range(post.expat_vacancies):
+                self._request_visa(mission, post)
+
+    def _remove_expat(self, mission: Mission, expat: Expat) -> None:
+        del mission.expats[expat.id]
+        post = mission.posts[expat.post]
+        post.expats -= 1
+        if expat.replacement_requested:
+            post.requested -= 1
+
+    def ceiling_room(self, mission: Mission) -> int:
+        """How many more people the mission may have or bring in under its ceilings."""
+        caps = [m.move.ceiling for m in mission.in_force("staff_cap")]
+        if not caps:
+            return NO_CEILING
+        return min(caps) - mission.staff_total - mission.pipeline
+
+    def recruit(self, mission: Mission) -> None:
+        """Seek visas for expatriate vacancies and hire locals, within any ceiling."""
+        room = self.ceiling_room(mission)
+        for post in mission.posts.values():
+            if not post.open:
+                continue
+            for _ in range(max(0, min(post.expat_vacancies, room))):
+                self._request_visa(mission, post)
+                room -= 1
+        if room > 0:
+            self._schedule_local_hire(mission)
+
+    # -- visas ----------------------------------------------------------------
+
+    def visa_policy(self, mission: Mission) -> Any:
+        """The host's visa policy for the mission: the latest in force, or the baseline."""
+        return (self.current(mission, "visa_policy")
+                or self.scenario.sides[mission.side].host_visa_policy)
+
+    def _request_visa(self, mission: Mission, post: Post) -> None:
+        application = Application(next(self._ids), post.id)
+        mission.applications[application.id] = application
+        mission.visa_queue += 1
+        post.pipeline += 1
+        self._submit(mission, application)
+
+    def _submit(self, mission: Mission, application: Application, wait: float = 0.0) -> None:
+        """Put the application before the host, to be decided after its processing time."""
+        mean = self.visa_policy(mission).processing_days
+        delay = self._visas[mission.side].gamma4(mean) if mean > 0 else 0.0
+        self._decide_after(mission, application, wait + max(delay, 1.0))
+
+    def _decide_after(self, mission: Mission, application: Application, days: float) -> None:
+        application.token += 1
+        self._at(days, self._decide, mission, application, application.token)
+
+    def _decide(self, mission: Mission, application: Application, token: int) -> None:
+        if not application.alive or application.token != token:
+            return
+        policy = self.visa_policy(mission)
+        year = int(self.now // YEAR)
+        if policy.quota is not None and mission.issued_by_year.get(year, 0) >= policy.quota:
+            mission.held[application.id] = application
+            self._decide_after(mission, application, (year + 1) * YEAR - self.now)
+            return
+        mission.held.pop(application.id, None)
+        if self._visas[mission.side].random() >= policy.approval_rate:
+            mission.visas_denied += 1
+            self._submit(mission, application, wait=self.scenario.sides[mission.side].reapply_days)
+            return
+        mission.visas_issued += 1
+        mission.issued_by_year[year] = mission.issued_by_year.get(year, 0) + 1
+        mission.visa_queue -= 1
+        mission.in_transit += 1
+        application.in_transit = True
+        spec = self.scenario.sides[mission.side]
+        detour = spec.flight_detour_days if self.current(mission, "suspend_flights") else 0.0
+        arrival = max(self.now + spec.travel_days + detour, self._handover(mission, application))
+        self._at(arrival - self.now, self._arrive, mission, application)
+
+    def _handover(self, mission: Mission, application: Application) -> float:
+        """When the person this replacement takes over from leaves (now if nobody): a
+        position is not filled twice."""
+        waiting = mission.awaiting.get(application.post, [])
+        while waiting:
+            predecessor = mission.expats.get(waiting.pop(0))
+            if predecessor is not None and predecessor.post == application.post:
+                return predecessor.leave_at
+        return self.now
+
+    def release_held(self, mission: Mission) -> None:
+        """A new or lifted visa policy: applications held for a quota are decided again now."""
+        for application in list(mission.held.values()):
+            self._decide_after(mission, application, 0.0)
+        mission.held.clear()
+
+    def _arrive(self, mission: Mission, application: Application) -> None:
+        if not application.alive:
+            return
+        self._drop_application(mission, application)
+        post = mission.posts[application.post]
+        self._add_expat(mission, post, self.now, self._tour_days(mission))
+
+    def _drop_application(self, mission: Mission, application: Application) -> None:
+        application.alive = False
+        del mission.applications[application.id]
+        mission.held.pop(application.id, None)
+        mission.posts[application.post].pipeline -= 1
+        if application.in_transit:
+            mission.in_transit -= 1
+        else:
+            mission.visa_queue -= 1
+
+    # -- local employees ------------------------------------------------------
+
+    def _schedule_local_hire(self, mission: Mission) -> None:
+        if mission.hiring or mission.in_force("local_hire_ban"):
+            return
+        vacancies = sum(max(0, p.local_vacancies) for p in mission.posts.values())
+        if vacancies == 0:
+            return
+        # Each vacancy is filled after its own exponential delay, so the next hire
+        # comes after mean / vacancies, but no faster than the mission can hire.
+        mission.hiring = True
+        spec = self.scenario.sides[mission.side]
+        mean = max(spec.local_hire_days / vacancies, 30.4 / spec.local_hires_per_month)
+        self._at(self.streams("locals", mission.side).exponential(mean), self._hire_local,
+                 mission)
+
+    def _hire_local(self, mission: Mission) -> None:
+        mission.hiring = False
+        if mission.in_force("local_hire_ban") or self.ceiling_room(mission) <= 0:
+            return
+        post = max(mission.posts.values(), key=lambda p: p.local_vacancies)
+        if post.local_vacancies <= 0:
+            return
+        post.local += 1
+        self._schedule_local_hire(mission)
+
+    def lay_off_locals(self, mission: Mission) -> None:
+        """Every local employee goes (their positions stay, to be refilled if allowed)."""
+        for post in mission.posts.values():
+            post.local = 0
+
