@@ -24,20 +24,15 @@ from matplotlib.axes import Axes
 from sim.errors import ParityUserError
 from sim.output import number
 from sim.plots import (
-    BOTH,
     OTHER_COLOUR,
-    Timeseries,
-    _date,
-    _format_date_axis,
-    _new_figure,
-    _save,
-    _span,
-    read_events,
-    read_summary,
-    read_timeseries,
+    date_span,
+    format_date_axis,
+    new_figure,
+    save_figure,
     side_colours,
     side_ids,
 )
+from sim.results import BOTH, Timeseries, read_events, read_summary, read_timeseries, to_date
 
 #: Columns of the difference table, the same for every row.
 HEADER = (
@@ -366,13 +361,13 @@ def departure_dates(runs: Sequence[Run]) -> list[np.ndarray]:
     base = counts[0]
     differing = [set((base - other).keys()) for other in counts[1:]]
     per_run = [set().union(*differing)] + [set((c - base).keys()) for c in counts[1:]]
-    return [np.array(sorted({_date(d) for d, *_ in keys}), dtype="datetime64[D]")
+    return [np.array(sorted({to_date(d) for d, *_ in keys}), dtype="datetime64[D]")
             for keys in per_run]
 
 
 def _joint_span(runs: Sequence[Run]) -> tuple[np.datetime64, np.datetime64]:
     """The earliest start to the latest end, so runs of unequal length all fit."""
-    spans = [_span(run.summary, run.series) for run in runs]
+    spans = [date_span(run.summary, run.series) for run in runs]
     return min(s for s, _ in spans), max(e for _, e in spans)
 
 
@@ -431,16 +426,16 @@ def _plot_key(
 ) -> Path:
     """Draw one side's metric for every run on one figure."""
     side, metric = key
-    fig = _new_figure(10, 4.8)
+    fig = new_figure(10, 4.8)
     ax = fig.subplots()
     _plot_runs(ax, runs, key, colours)
     _mark_departures(ax, runs, marks, colours)
     ax.set_ylabel(metric.replace("_", " "))
     ax.grid(True, alpha=0.3)
     ax.legend(loc="best", fontsize=8, frameon=False)
-    _format_date_axis(ax, _joint_span(runs))
+    format_date_axis(ax, _joint_span(runs))
     ax.set_title(f"{metric}: {_side_name(runs, side)}")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def _figure_keys(runs: Sequence[Run]) -> list[tuple[str, str]]:

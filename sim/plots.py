@@ -10,8 +10,6 @@ without version metadata so that the same run gives byte-identical PNGs.
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -23,11 +21,18 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-Series = tuple[np.ndarray, np.ndarray]
-Timeseries = dict[tuple[str, str], Series]
+from sim.results import (
+    BOTH,
+    Timeseries,
+    read_events,
+    read_measures,
+    read_summary,
+    read_timeseries,
+    side_ids,
+    to_date,
+)
 
 DPI = 120
-BOTH = "both"
 PALETTE = (
     "#1f77b4",
     "#d62728",
@@ -44,87 +49,15 @@ LABEL_CHARS = 20
 LABEL_LANES = 2
 
 
-def _date(text: str) -> np.datetime64:
-    """Parse the date part of an ISO date or datetime, so both spellings are accepted."""
-    return np.datetime64(text.strip()[:10], "D")
-
-
-def _number(text: str) -> float:
-    """Parse a CSV value; empty means 'no value' and becomes NaN so gaps show as gaps."""
-    text = text.strip()
-    return float(text) if text else float("nan")
-
-
-def _read_rows(path: Path) -> list[dict[str, str]]:
-    """Read a CSV into dicts; a missing file means nothing happened, not an error."""
-    if not path.exists():
-        return []
-    with path.open(newline="", encoding="utf-8") as handle:
-        return [dict(row) for row in csv.DictReader(handle)]
-
-
-def read_timeseries(path: Path) -> Timeseries:
-    """Read ``timeseries.csv`` into per-(side, metric) arrays sorted by date.
-
-    Parameters
-    ----------
-    path : Path
-        File with header ``date,side,metric,value``.
-
-    Returns
-    -------
-    dict
-        ``(side, metric) -> (dates, values)`` with dates as ``datetime64[D]`` and
-        values as float (empty cells are NaN), so callers can plot or diff runs.
-    """
-    grouped: dict[tuple[str, str], list[tuple[np.datetime64, float]]] = {}
-    for row in _read_rows(Path(path)):
-        key = (row["side"].strip(), row["metric"].strip())
-        grouped.setdefault(key, []).append((_date(row["date"]), _number(row["value"] or "")))
-    result: Timeseries = {}
-    for key, points in grouped.items():
-        dates = np.array([d for d, _ in points], dtype="datetime64[D]")
-        values = np.array([v for _, v in points], dtype=float)
-        order = np.argsort(dates, kind="stable")
-        result[key] = (dates[order], values[order])
-    return result
-
-
-def read_events(path: Path) -> list[dict[str, str]]:
-    """Read ``events.csv`` rows as dicts in file order, so moves can be marked or compared."""
-    return _read_rows(Path(path))
-
-
-def read_measures(path: Path) -> list[dict[str, str]]:
-    """Read ``measures.csv`` rows as dicts, so restriction intervals can be drawn."""
-    return _read_rows(Path(path))
-
-
-def read_summary(path: Path) -> dict[str, Any]:
-    """Read ``summary.json``, which carries the scenario name, run span and side names."""
-    with Path(path).open(encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-def side_ids(summary: dict[str, Any], series: Timeseries) -> list[str]:
-    """List side ids from the data: summary order first, then any others sorted.
-
-    Keeping the summary's order gives each side a stable colour across figures.
-    """
-    ordered = [str(s) for s in summary.get("sides", {})]
-    extra = sorted({side for side, _ in series if side != BOTH and side not in ordered})
-    return ordered + extra
-
-
 def side_colours(sides: Sequence[str]) -> dict[str, str]:
     """Map side ids to fixed palette colours so a side looks the same in every figure."""
     return {side: PALETTE[i % len(PALETTE)] for i, side in enumerate(sides)}
 
 
-def _span(summary: dict[str, Any], series: Timeseries) -> tuple[np.datetime64, np.datetime64]:
+def date_span(summary: dict[str, Any], series: Timeseries) -> tuple[np.datetime64, np.datetime64]:
     """Return the run's date span, from the summary when given, else from the data."""
     if "start" in summary and "end" in summary:
-        return _date(summary["start"]), _date(summary["end"])
+        return to_date(summary["start"]), to_date(summary["end"])
     dates = [d for d, _ in series.values() if d.size]
     if not dates:
         epoch = np.datetime64("2000-01-01", "D")
@@ -133,7 +66,7 @@ def _span(summary: dict[str, Any], series: Timeseries) -> tuple[np.datetime64, n
     return joined.min(), joined.max()
 
 
-def _format_date_axis(ax: Axes, span: tuple[np.datetime64, np.datetime64]) -> None:
+def format_date_axis(ax: Axes, span: tuple[np.datetime64, np.datetime64]) -> None:
     """Give an axis concise date ticks and the run's full span, so panels line up."""
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
@@ -170,12 +103,12 @@ def _plot_metric(
         ax.legend(loc="best", fontsize=8, frameon=False)
 
 
-def _new_figure(width: float, height: float) -> Figure:
+def new_figure(width: float, height: float) -> Figure:
     """Create a detached figure; the object API never touches a display."""
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _save(fig: Figure, path: Path) -> Path:
+def save_figure(fig: Figure, path: Path) -> Path:
     """Save a PNG without version metadata so identical runs give identical bytes."""
     fig.savefig(path, dpi=DPI, metadata={"Software": None})
     return path
@@ -226,7 +159,7 @@ def _assign_lanes(
 def _moves(events: Iterable[dict[str, str]]) -> list[dict[str, str]]:
     """Keep applied moves with effect (drop statements), sorted by date for labelling."""
     kept = [e for e in events if e.get("move") != "statement" and e.get("date")]
-    return sorted(kept, key=lambda e: _date(e["date"]))
+    return sorted(kept, key=lambda e: to_date(e["date"]))
 
 
 def _mark_moves(
@@ -239,11 +172,11 @@ def _mark_moves(
     """Mark every move as a thin line coloured by actor; label key ones in staggered lanes."""
     for event in moves:
         colour = colours.get(event.get("actor", ""), OTHER_COLOUR)
-        day = _date(event["date"])
+        day = to_date(event["date"])
         panel.axvline(day, color=colour, lw=0.6, alpha=0.35)
         strip.axvline(day, color=colour, lw=0.6, alpha=0.6)
     labelled = [e for e in moves if is_labelled(e)]
-    days = [float(_date(e["date"]).astype(int)) for e in labelled]
+    days = [float(to_date(e["date"]).astype(int)) for e in labelled]
     width = max(float((span[1] - span[0]).astype(int)), 1.0)
     lanes = _assign_lanes(days, min_gap=width / 90)
     for event, lane in zip(labelled, lanes, strict=True):
@@ -251,7 +184,7 @@ def _mark_moves(
             continue
         colour = colours.get(event.get("actor", ""), OTHER_COLOUR)
         strip.text(
-            _date(event["date"]),
+            to_date(event["date"]),
             0.01 + lane / LABEL_LANES,
             short_label(event),
             rotation=90,
@@ -299,42 +232,42 @@ def plot_staff(
     """Plot staff per side with the moves that drove it, the figure a briefer leads with."""
     sides = side_ids(summary, series)
     colours = side_colours(sides)
-    span = _span(summary, series)
-    fig = _new_figure(12, 8)
+    span = date_span(summary, series)
+    fig = new_figure(12, 8)
     strip, ax = fig.subplots(2, 1, sharex=True, height_ratios=[1.5, 4.5])
     _plot_staff_lines(ax, series, sides, colours)
     _mark_moves(strip, ax, _moves(events), colours, span)
     _style_strip(strip)
-    _format_date_axis(ax, span)
+    format_date_axis(ax, span)
     fig.suptitle(_title(summary, "mission staff"))
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_visa_queue(series: Timeseries, summary: dict[str, Any], path: Path) -> Path:
     """Plot visa backlog and cumulative denials, showing how the dispute chokes visas."""
     sides = side_ids(summary, series)
     colours = side_colours(sides)
-    fig = _new_figure(11, 6.5)
+    fig = new_figure(11, 6.5)
     top, bottom = fig.subplots(2, 1, sharex=True)
     _plot_metric(top, series, sides, colours, "visa_queue")
     top.set_ylabel("visa queue")
     _plot_metric(bottom, series, sides, colours, "visas_denied")
     bottom.set_ylabel("visas denied (cumulative)")
-    _format_date_axis(bottom, _span(summary, series))
+    format_date_axis(bottom, date_span(summary, series))
     fig.suptitle(_title(summary, "visa queue and denials"))
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_consular_output(series: Timeseries, summary: dict[str, Any], path: Path) -> Path:
     """Plot each mission's visas issued per month, the service the public notices."""
     sides = side_ids(summary, series)
-    fig = _new_figure(11, 4.5)
+    fig = new_figure(11, 4.5)
     ax = fig.subplots()
     _plot_metric(ax, series, sides, side_colours(sides), "consular_output")
     ax.set_ylabel("visas issued per month")
-    _format_date_axis(ax, _span(summary, series))
+    format_date_axis(ax, date_span(summary, series))
     fig.suptitle(_title(summary, "consular output"))
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def _measure_label(measure: dict[str, str]) -> str:
@@ -353,7 +286,7 @@ def _sorted_measures(measures: list[dict[str, str]], sides: Sequence[str]) -> li
 
     def key(m: dict[str, str]) -> tuple[int, str, np.datetime64, str]:
         target = m.get("target", "")
-        return (rank.get(target, len(rank)), target, _date(m["start"]), m.get("id", ""))
+        return (rank.get(target, len(rank)), target, to_date(m["start"]), m.get("id", ""))
 
     return sorted((m for m in measures if m.get("start")), key=key)
 
@@ -368,14 +301,14 @@ def plot_restrictions(
     """
     sides = side_ids(summary, series)
     colours = side_colours(sides)
-    span = _span(summary, series)
+    span = date_span(summary, series)
     shown = [m for m in measures if m.get("kind", "restriction") != "concession"]
     rows = _sorted_measures(shown, sides)
-    fig = _new_figure(12, max(3.0, 1.6 + 0.27 * len(rows)))
+    fig = new_figure(12, max(3.0, 1.6 + 0.27 * len(rows)))
     ax = fig.subplots()
     for i, measure in enumerate(rows):
-        start = _date(measure["start"])
-        end = _date(measure["end"]) if (measure.get("end") or "").strip() else span[1]
+        start = to_date(measure["start"])
+        end = to_date(measure["end"]) if (measure.get("end") or "").strip() else span[1]
         width = max(int((end - start).astype(int)), 1)
         colour = colours.get(measure.get("target", ""), OTHER_COLOUR)
         hatch = "///" if measure.get("kind") == "own" else None
@@ -397,15 +330,15 @@ def plot_restrictions(
             frameon=False,
         )
     ax.grid(True, axis="x", alpha=0.3)
-    _format_date_axis(ax, span)
+    format_date_axis(ax, span)
     fig.suptitle(_title(summary, "restrictions in force"))
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_tension(series: Timeseries, summary: dict[str, Any], path: Path) -> Path:
     """Plot overall tension above each side's count of restrictions, to show escalation."""
     sides = side_ids(summary, series)
-    fig = _new_figure(11, 6)
+    fig = new_figure(11, 6)
     top, bottom = fig.subplots(2, 1, sharex=True)
     if (BOTH, "tension") in series:
         dates, values = series[(BOTH, "tension")]
@@ -414,9 +347,9 @@ def plot_tension(series: Timeseries, summary: dict[str, Any], path: Path) -> Pat
     top.grid(True, alpha=0.3)
     _plot_metric(bottom, series, sides, side_colours(sides), "restrictions_in_force", steps=True)
     bottom.set_ylabel("restrictions in force")
-    _format_date_axis(bottom, _span(summary, series))
+    format_date_axis(bottom, date_span(summary, series))
     fig.suptitle(_title(summary, "tension and restrictions"))
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def make_figures(run_dir: Path, out_dir: Path | None = None) -> list[Path]:

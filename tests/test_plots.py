@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.plots import make_figures, read_events, read_timeseries
+from sim.plots import make_figures
+from sim.results import read_events, read_timeseries
 
 SIDES = ("A", "B")
 WEEKS = 20
