@@ -15,12 +15,12 @@ from sim.compare import (
     HEADER,
     compare,
     days_below,
-    departure_dates,
     difference_table,
     format_table,
     load_runs,
 )
 from sim.errors import ParityUserError
+from sim.overlays import departure_dates
 
 #: Side A keeps 40 core staff and has 40 expatriates, so once B bans its 60 local
 #: employees (and 5 expatriates have been expelled) nobody is left for consular work.
