@@ -42,7 +42,8 @@ class Effects:
 
     def restore_positions(self, mission: Mission, abolished: dict[str, list[int]]) -> None:
         """Give back positions a measure abolished; expatriate ones of a closed post
-        go to the embassy."""
+        go to the embassy.
+        """
         for post_id, (expats, locals_) in abolished.items():
             post = mission.posts[post_id]
             home = post if post.open else self._relocation_post(mission, post) or post
@@ -117,7 +118,8 @@ class Effects:
 
     def close_post(self, mission: Mission, post_id: str) -> dict[str, Any]:
         """Close a post: locals laid off, expatriates and their positions moved
-        (or, with nowhere to go, sent home)."""
+        (or, with nowhere to go, sent home).
+        """
         post = mission.posts[post_id]
         if not post.open:
             return {"to": None, "positions": 0}

@@ -184,7 +184,8 @@ class Simulation(Staffing, Effects):
     @staticmethod
     def _detail(move: Move, origin: str, responds_to: str | None) -> str:
         """The event log's detail: the parameters and, for a policy's move, what it answers
-        and why (the policy's note), so answers can be told from initiatives."""
+        and why (the policy's note), so answers can be told from initiatives.
+        """
         parts = [move.detail(), f"answers {responds_to}" if responds_to else ""]
         if origin == "policy" and move.move != "statement":
             parts.append(move.note or "")
@@ -192,7 +193,8 @@ class Simulation(Staffing, Effects):
 
     def _check_now(self, move: Move) -> None:
         """A move made during the run must be dated today, refer to what exists, and
-        lift only a measure its actor imposed that is in force."""
+        lift only a measure its actor imposed that is in force.
+        """
         problems = check_move(self.scenario, move, self.today)
         if move.date != self.today:
             problems.append(("date", f"{move.date} is not today ({self.today}): a move is made "

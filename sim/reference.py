@@ -101,6 +101,7 @@ def default_text(field: FieldInfo) -> str:
 
 
 def field_table(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[str]:
+    """A Markdown table of a model's keys: type, default and meaning."""
     rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
     for name, field in model.model_fields.items():
         if name in skip:
@@ -114,6 +115,7 @@ def field_table(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[str]
 
 def catalogue(title: str, classes: list[type[BaseModel]], tag: str, skip: tuple[str, ...],
               extra: str) -> list[str]:
+    """A section per move or policy: its summary, its rule and its parameters."""
     lines = [f"## {title}", "", extra, ""]
     for cls in classes:
         name = cls.model_fields[tag].default

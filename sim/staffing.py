@@ -150,7 +150,8 @@ class Staffing:
 
     def _handover(self, mission: Mission, application: Application) -> float:
         """When the person this replacement takes over from leaves (now if nobody): a
-        position is not filled twice."""
+        position is not filled twice.
+        """
         waiting = mission.awaiting.get(application.post, [])
         while waiting:
             predecessor = mission.expats.get(waiting.pop(0))

@@ -38,7 +38,8 @@ class Post:
     @property
     def expat_vacancies(self) -> int:
         """Positions not held: not filled by someone staying on, nor by a replacement on
-        the way (a person whose replacement is sought no longer holds the position)."""
+        the way (a person whose replacement is sought no longer holds the position).
+        """
         return self.expat_positions - (self.expats - self.requested) - self.pipeline
 
     @property

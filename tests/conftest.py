@@ -75,7 +75,8 @@ BASE: dict[str, Any] = {
 
 def build_scenario(**overrides: Any) -> Scenario:
     """The small two-side scenario, with top-level keys replaced and the side
-    mappings ``A=`` / ``B=`` merged key by key into the base sides."""
+    mappings ``A=`` / ``B=`` merged key by key into the base sides.
+    """
     data = copy.deepcopy(BASE)
     for side in ("A", "B"):
         data["sides"][side].update(overrides.pop(side, {}))

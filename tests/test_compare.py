@@ -114,7 +114,8 @@ def test_first_zero_date_is_the_first_sample_with_no_consular_output(runs):
 
 def test_days_below_threshold_counts_the_days_until_the_next_sample(runs):
     """Each sample below the threshold counts the days until the next sample (7 for a weekly
-    one); the last sample counts its own day."""
+    one); the last sample counts its own day.
+    """
     samples = _series(runs[0], "A", "staff_total")
     threshold = samples[0][1]                      # the starting staff: below after the expulsion
     days = [dt.date.fromisoformat(d) for d, _ in samples]
@@ -143,7 +144,7 @@ def test_days_below_uses_the_spacing_of_samples():
 
 
 def test_compare_writes_the_table_and_one_png_per_metric_and_side(runs, tmp_path):
-    """compare writes differences.csv with the fixed header and PNG overlays named metric-side."""
+    """Compare writes differences.csv with the fixed header and PNG overlays named metric-side."""
     out = tmp_path / "cmp"
     rows, figures = compare(list(runs), out)
     with (out / "differences.csv").open(newline="") as handle:

@@ -236,7 +236,8 @@ def test_random_valid_scenarios_load(case):
 @given(mutated())
 def test_mutations_of_a_valid_scenario_load_or_give_file_lines(text):
     """A valid scenario with keys deleted, retyped, added, moves renamed or dates shifted
-    loads or raises only a ScenarioError of `file:line: ...` lines."""
+    loads or raises only a ScenarioError of `file:line: ...` lines.
+    """
     load(text)
 
 
@@ -260,7 +261,8 @@ def test_random_bytes_as_text_load_or_give_file_lines(raw, encoding):
        st.booleans())
 def test_files_load_or_give_file_lines(content, extends):
     """Through load_scenario (optionally extending a valid base), files load or raise
-    a ScenarioError naming the file or its base."""
+    a ScenarioError naming the file or its base.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         base, path = Path(tmp) / "base.yaml", Path(tmp) / "child.yaml"
         base.write_text(VALID, encoding="utf-8")

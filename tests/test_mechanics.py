@@ -92,7 +92,8 @@ def run_to(sim: Simulation, year: int, month: int, day: int = 1) -> Mission:
 
 def test_tenure_limit_forces_out_those_over_it_at_the_deadline_only(make_scenario):
     """Covered staff over the limit leave on the deadline, not before; nobody covered
-    stays past the limit afterwards; uncovered posts keep their tours."""
+    stays past the limit afterwards; uncovered posts keep their tours.
+    """
     sim = Simulation(make_scenario(), seed=1)
     a = run_to(sim, 2020, 2)
     deadline = dt.date(2020, 6, 1)
@@ -133,7 +134,8 @@ def test_tenure_limit_with_generous_visas_keeps_the_mission_full(make_scenario):
 
 def test_tenure_limit_without_visas_shrinks_the_mission_faster(make_scenario):
     """With every visa refused the mission only loses staff, and the limit makes it
-    lose them sooner than tours ending on their own."""
+    lose them sooner than tours ending on their own.
+    """
     counts = {}
     for limited in (True, False):
         sim = Simulation(make_scenario(), seed=1)
@@ -185,7 +187,8 @@ def test_lifting_a_tenure_limit_frees_those_who_arrived_under_it(make_scenario):
 
 def test_local_hire_ban_lays_off_on_the_effective_day_and_lift_rehires(make_scenario):
     """All locals go on the day the ban takes effect (not before), none are hired while
-    it is in force, and after it is lifted they are rehired over the following months."""
+    it is in force, and after it is lifted they are rehired over the following months.
+    """
     sim = Simulation(make_scenario(A={"local_hire_days": 30, "local_hires_per_month": 1000}),
                      seed=1)
     a = run_to(sim, 2020, 3)
@@ -235,7 +238,8 @@ def test_local_hiring_is_limited_by_the_missions_capacity(make_scenario):
 @pytest.mark.parametrize("ceiling", [250, 150, 120])
 def test_staff_cap_enforced_on_the_deadline_in_reduction_order(make_scenario, ceiling):
     """No cut before the deadline; on it staff fall to the ceiling, locals first down to
-    ``keep`` (50) in proportion to posts, then expatriates; never above it afterwards."""
+    ``keep`` (50) in proportion to posts, then expatriates; never above it afterwards.
+    """
     sim = Simulation(make_scenario(), seed=1)
     a = run_to(sim, 2020, 3)
     sim.apply(StaffCap(date=sim.today, actor="B", ceiling=ceiling, notice_days=30))
@@ -303,7 +307,8 @@ def test_visa_denial_shrinks_the_mission_as_tours_end(make_scenario):
 def test_generous_visas_keep_staff_at_positions_without_doubling_up(make_scenario, lead):
     """With approval 1 and ~20-day processing, a replacement arrives as its predecessor
     leaves: expatriates stay within a few of the positions and never above them, however
-    early replacements are sought."""
+    early replacements are sought.
+    """
     sim = Simulation(make_scenario(A={"visa_lead_days": lead}), seed=1)
     a = sim.missions["A"]
     positions = expat_positions(a)
@@ -337,7 +342,8 @@ def test_visa_quota_caps_visas_issued_per_365_day_window(make_scenario):
 
 def test_close_post_moves_expats_to_the_embassy_and_lays_off_locals(make_scenario):
     """Closing the consulate: closed, its locals gone, its expatriates and positions
-    moved to the embassy (none lost), one post fewer open."""
+    moved to the embassy (none lost), one post fewer open.
+    """
     sim = Simulation(make_scenario(), seed=1)
     a = run_to(sim, 2020, 6)
     emb, con = a.posts["emb"], a.posts["con"]
@@ -363,7 +369,8 @@ def test_close_post_moves_expats_to_the_embassy_and_lays_off_locals(make_scenari
 
 def test_reopen_post_refills_it_over_time(make_scenario):
     """Reopening gives the post back its expatriate positions and the staff moved with
-    them, and its 50 local positions are refilled by hiring."""
+    them, and its 50 local positions are refilled by hiring.
+    """
     sim = Simulation(make_scenario(), seed=1)
     a = run_to(sim, 2020, 6)
     sim.apply(ClosePost(date=sim.today, actor="B", post="con", id="close"))
@@ -439,7 +446,8 @@ def test_lifting_a_second_seizure_keeps_the_property_seized(make_scenario):
 
 def test_lifting_a_partial_suspension_keeps_a_general_one(make_scenario):
     """While a suspension of all posts is in force, lifting one of a single post leaves
-    consular output at zero."""
+    consular output at zero.
+    """
     sim = Simulation(make_scenario(), seed=1)
     a = run_to(sim, 2020, 6)
     sim.apply(SuspendConsular(date=sim.today, actor="A", target="A", id="all"))
@@ -454,7 +462,8 @@ def test_lifting_a_partial_suspension_keeps_a_general_one(make_scenario):
 
 def test_lift_all_clears_the_actors_restrictions_and_the_mission_recovers(make_scenario):
     """LiftAll by B lifts every restriction B has on A (not A's on B) and A's mission
-    grows back toward its starting size over two years."""
+    grows back toward its starting size over two years.
+    """
     sim = Simulation(make_scenario(), seed=1)
     a, b = run_to(sim, 2020, 3), sim.missions["B"]
     start_staff = a.staff_total
@@ -495,7 +504,8 @@ def test_lift_all_clears_the_actors_restrictions_and_the_mission_recovers(make_s
 
 def test_expel_removes_staff_after_notice_and_abolishes_positions_until_lifted(make_scenario):
     """Expelled staff leave when the notice ends; their positions are not refilled while
-    the expulsion is in force, and are after it is lifted."""
+    the expulsion is in force, and are after it is lifted.
+    """
     sim = Simulation(make_scenario(), seed=1)
     a = run_to(sim, 2020, 3)
     measure = sim.apply(Expel(date=sim.today, actor="B", count=30, notice_days=10, id="x"))
@@ -560,7 +570,8 @@ def test_consular_output_stops_at_or_below_core_staff(make_scenario, ceiling, ou
 
 def test_consular_output_zero_when_suspended_at_every_post(make_scenario):
     """Suspending one's own consular work scales output by the share of posts still
-    issuing; at all posts it is zero; resuming restores it."""
+    issuing; at all posts it is zero; resuming restores it.
+    """
     sim = Simulation(make_scenario(), seed=1)
     a = run_to(sim, 2020, 3)
     full = metrics.consular_output(sim, a)

@@ -68,7 +68,8 @@ def test_a_side_that_has_lost_more_agrees_more_readily(make_scenario):
 
 def test_periodic_rounds_settle_by_chance_reproducibly(make_scenario):
     """Rounds every N days draw their outcome: near-certain agreement settles at the first
-    round; near-impossible never; the same seed gives the same rounds."""
+    round; near-impossible never; the same seed gives the same rounds.
+    """
     def settled(intercept: float, seed: int) -> list[tuple[str, str]]:
         talks = {"every_days": 120, "intercept": intercept, "agenda": ["visas", "flights"]}
         sim = Simulation(make_scenario(moves=HOSTILE, talks=talks), seed=seed).run()
@@ -82,7 +83,8 @@ def test_periodic_rounds_settle_by_chance_reproducibly(make_scenario):
 
 def test_the_record_rounds_have_their_known_outcomes():
     """In the replay, Vienna 2021 and Istanbul February 2025 settle nothing; Istanbul April
-    2025 settles banking, with the notes guaranteeing banking both ways."""
+    2025 settles banking, with the notes guaranteeing banking both ways.
+    """
     sim = Simulation(load_scenario(RECORD)).run()
     rounds = [(e.date.isoformat(), e.detail.split(".")[0]) for e in sim.log
               if e.origin == "talks" and e.move == "statement"]

@@ -1,5 +1,6 @@
 """Moves on places: posts closed and reopened, properties seized and returned,
-consular services suspended and resumed."""
+consular services suspended and resumed.
+"""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ class ClosePost(Move):
 
 class ReopenPost(Move):
     """Reopen a closed post: lifts the actor's closure in force on it (a side cannot
-    reopen a post the other side closed)."""
+    reopen a post the other side closed).
+    """
 
     move: Literal["reopen_post"] = "reopen_post"
     post: str = Field(description="post reopened")

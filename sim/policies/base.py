@@ -46,7 +46,8 @@ class Observation:
 @dataclass(frozen=True)
 class Intent:
     """A move a policy means to make: ``restrict`` with an instrument, ``lift`` a kind of
-    own measure, ``lift_all``, or a ``statement``."""
+    own measure, ``lift_all``, or a ``statement``.
+    """
 
     action: Literal["restrict", "lift", "lift_all", "statement"]
     instrument: str = ""
@@ -87,7 +88,8 @@ class View:
 def classify(stochastic: bool, memory_depth: int, escalates: bool,
              negotiates: bool) -> dict[str, Any]:
     """Classifier metadata: chance used, moves remembered (-1: all), starts escalation,
-    makes conciliatory offers."""
+    makes conciliatory offers.
+    """
     return {"stochastic": stochastic, "memory_depth": memory_depth, "escalates": escalates,
             "negotiates": negotiates}
 

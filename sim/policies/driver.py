@@ -116,7 +116,8 @@ class PolicyDriver:
 
     def _another_instrument(self, intent: Intent, source: str) -> Move | None:
         """The implementation error: a restriction made with another instrument that can
-        be used now; a concession not made at all."""
+        be used now; a concession not made at all.
+        """
         if intent.action != "restrict":
             return None
         others = [i for i in HOSTILE if i != intent.instrument]

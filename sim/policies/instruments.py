@@ -42,7 +42,8 @@ def _expel(sim: Simulation, c: Common, target: str, size: float) -> Move | None:
 
 def _close_post(sim: Simulation, c: Common, target: str, size: float) -> Move | None:
     """Close one of the target's consulates (the last listed), else a trade mission or annex;
-    never its embassy, nor a mission to an international organisation."""
+    never its embassy, nor a mission to an international organisation.
+    """
     open_posts = [p for p in sim.mission(target).posts.values() if p.open]
     for kinds in (("consulate",), ("trade_mission", "annex")):
         posts = [p for p in open_posts if p.kind in kinds]

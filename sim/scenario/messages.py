@@ -37,7 +37,8 @@ def messages(exc: ValidationError, source: Source, root: type[BaseModel],
 
 def strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """Drop the kind pydantic inserts in a tagged union: the move name after ``moves[i]``,
-    the policy name after ``policy``."""
+    the policy name after ``policy``.
+    """
     out: list[Any] = []
     for i, part in enumerate(loc):
         after_move = len(out) == 2 and out[0] == "moves" and part in MOVES

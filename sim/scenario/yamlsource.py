@@ -58,13 +58,15 @@ class Source:
 
     def move_name(self, index: int) -> str:
         """How a user finds a move: ``moves[3]``, or ``moves[21] of record.yaml`` when
-        it comes from another file."""
+        it comes from another file.
+        """
         file, own = self.move_origin.get(index, (self.file, index))
         return f"moves[{own}]" + ("" if file == self.file else f" of {Path(file).name}")
 
     def dotted(self, path: Path_) -> str:
         """A path as the user reads it after ``file:line``: a move is numbered in the file
-        the line is in."""
+        the line is in.
+        """
         if len(path) > 1 and path[0] == "moves" and isinstance(path[1], int):
             own = self.move_origin.get(path[1], (self.file, path[1]))[1]
             return dotted(("moves", own, *path[2:]))
@@ -140,7 +142,8 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node) -> Any:
         """The value; text the YAML resolver cannot construct (2021-13-01) stays text,
-        for the schema to report with its path."""
+        for the schema to report with its path.
+        """
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError):

@@ -79,7 +79,8 @@ def versus(make_scenario: MakeScenario, policy: dict[str, Any] | Policy,
 
 def kinds(rows: Iterable[LoggedMove]) -> list[tuple[str, str]]:
     """The moves by kind and size, without their dates or what they answer: ``(move, detail)``
-    with the detail's parameters only (before any ``; answers ...``)."""
+    with the detail's parameters only (before any ``; answers ...``).
+    """
     return [(row.move, "; ".join(p for p in row.detail.split("; ")[:1]
                                   if not p.startswith("answers "))) for row in rows]
 
@@ -107,7 +108,8 @@ EXERCISE: list[Observation] = [
 
 def exercise(policy: Policy, seed: int = 1) -> list[list[Intent]]:
     """Feed ``EXERCISE`` to ``react`` and call ``tick`` after each move, 40 days apart;
-    returns every list of intents (this changes the policy's memory)."""
+    returns every list of intents (this changes the policy's memory).
+    """
     rng = Streams(seed)("policy", "A")
     out = []
     for step, seen in enumerate(EXERCISE):
@@ -123,7 +125,8 @@ def exercise(policy: Policy, seed: int = 1) -> list[list[Intent]]:
 class PolicyCase:
     """Checks every policy gets: a subclass named ``Test...`` sets ``cls`` and, if the
     defaults do not suit, ``params`` (keyword arguments), ``script`` (moves it meets,
-    B's unless they name A) and ``B`` (B's side spec)."""
+    B's unless they name A) and ``B`` (B's side spec).
+    """
 
     cls: ClassVar[type[Policy]]
     params: ClassVar[dict[str, Any]] = {"lag_days": 10}
@@ -191,7 +194,8 @@ class PolicyCase:
 
     def test_chance_shows_only_if_stochastic(self, make_scenario: MakeScenario) -> None:
         """Without noise, a deterministic policy makes the same moves (by kind and size)
-        whatever the seed; a stochastic one makes different moves for some seed."""
+        whatever the seed; a stochastic one makes different moves for some seed.
+        """
         policy = self.policy()
         assert policy.implementation_error == 0 and policy.misperception == 0
         runs = {tuple(kinds(self.moves(make_scenario, seed=seed))) for seed in self.seeds}

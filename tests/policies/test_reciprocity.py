@@ -211,7 +211,8 @@ class TestGradual(PolicyCase):
 
     def test_punishes_nth_move_n_times_then_offers_calm(self, make_scenario):
         """Hostile moves far apart are punished 1, 2, then 3 times, each series ending
-        in an offer of calm."""
+        in an offer of calm.
+        """
         dates = [D(2020, 2, 1), D(2020, 6, 1), D(2020, 10, 1)]
         script = [{"date": date, "move": "expel", "count": 2} for date in dates]
         moves = versus(make_scenario, {"policy": "gradual", "lag_days": 10, "calm_days": 30},
