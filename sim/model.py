@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import simpy
 from simpy.events import Timeout
 
@@ -61,7 +62,10 @@ def build_mission(side: str, host: str, spec: SideSpec) -> Mission:
 class Simulation(Staffing, Effects):
     """One run of a scenario with one seed."""
 
-    def __init__(self, scenario: Scenario, seed: int | None = None):
+    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None):
+        """Set up a run; ``seed`` is an int, a ``SeedSequence`` (one replicate of an
+        ensemble, spawned in the parent) or None for the scenario's own seed.
+        """
         self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
         self.env = simpy.Environment()

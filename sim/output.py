@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from sim import __version__
 from sim.errors import ParityUserError
 from sim.metrics import JOINT_METRICS, SIDE_METRICS
@@ -92,7 +94,7 @@ def summary(sim: Simulation) -> dict[str, Any]:
         "scenario": sc.name,
         "file": Path(sc.file).name if sc.file else "",
         "sha256": sc.sha256,
-        "seed": sim.seed,
+        "seed": _seed_record(sim.seed),
         "version": __version__,
         "start": sc.start.isoformat(),
         "end": sc.end.isoformat(),
@@ -101,6 +103,15 @@ def summary(sim: Simulation) -> dict[str, Any]:
         "moves": len(sim.log),
         "final": final_values(sim),
     }
+
+
+def _seed_record(seed: Any) -> Any:
+    """The seed as JSON: an int, or a SeedSequence's entropy and spawn key, enough to
+    re-run that one replicate alone.
+    """
+    if isinstance(seed, np.random.SeedSequence):
+        return {"entropy": seed.entropy, "spawn_key": list(seed.spawn_key)}
+    return seed
 
 
 def _csv_text(header: tuple[str, ...], rows: Iterator[tuple[str, ...]]) -> str:
