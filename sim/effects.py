@@ -28,6 +28,9 @@ class Effects:
             expat = pool[i]
             self._remove_expat(mission, expat)
             self._abolish(mission.posts[expat.post], abolished, expats=1)
+            for application in [a for a in mission.applications.values()
+                                if a.predecessor == expat.id]:
+                self._drop_application(mission, application)  # the position is gone
         return abolished
 
     @staticmethod
@@ -111,7 +114,15 @@ class Effects:
         mission.expats[expat.id] = expat
         post.expats += 1
         post.requested += expat.replacement_requested
+        self._update_leave(mission, expat)
+
+    def _update_leave(self, mission: Mission, expat: Expat) -> None:
+        """Apply the tenure limits now in force; someone whose replacement is already
+        sought may leave sooner but not stay longer.
+        """
         leave = self._leave_day(mission, expat)
+        if expat.replacement_requested:
+            leave = min(leave, expat.leave_at)
         if leave != expat.leave_at:
             expat.leave_at = leave
             self._schedule_departure(mission, expat)
@@ -141,6 +152,7 @@ class Effects:
                 home.pipeline += 1
         if home is not None:
             home.expat_positions += post.expat_positions
+            mission.awaiting.setdefault(home.id, []).extend(mission.awaiting.pop(post_id, []))
         post.expat_positions = 0
         return moved
 
@@ -152,15 +164,28 @@ class Effects:
         if moved["to"] is not None:
             home = mission.posts[moved["to"]]
             if not home.open:  # the embassy closed too: take them from where they went
-                home = self._relocation_post(mission, post) or home
+                substitute = self._relocation_post(mission, post) or home
+                self._owed_less(mission, home.id, min(positions, substitute.expat_positions))
+                home = substitute
             positions = min(positions, home.expat_positions)
             home.expat_positions -= positions
             surplus = -home.expat_vacancies
-            staying = [e for e in mission.expats.values() if e.post == home.id]
-            for expat in sorted(staying, key=lambda e: -e.id)[:max(0, min(surplus, positions))]:
+            holders = [e for e in mission.expats.values()
+                       if e.post == home.id and not e.replacement_requested]
+            for expat in sorted(holders, key=lambda e: -e.id)[:max(0, min(surplus, positions))]:
                 self._reassign(mission, expat, post)
         post.expat_positions += positions
         self.recruit(mission)
+
+    @staticmethod
+    def _owed_less(mission: Mission, post_id: str, positions: int) -> None:
+        """Positions a closed post's closure would give back, once taken by another
+        reopening: so reopening that post later does not take them twice.
+        """
+        for measure in mission.in_force("close_post"):
+            moved = measure.undo.get("moved")
+            if measure.move.post == post_id and moved:
+                moved["positions"] = max(0, moved["positions"] - positions)
 
     def set_consular(self, mission: Mission) -> None:
         """Each post's visa work is suspended while any suspension in force covers it."""
@@ -189,8 +214,5 @@ class Effects:
     def reconsider_tours(self, mission: Mission) -> None:
         """Recompute everyone's leaving day after a tenure limit changes."""
         for expat in list(mission.expats.values()):
-            leave = self._leave_day(mission, expat)
-            if leave != expat.leave_at:
-                expat.leave_at = leave
-                self._schedule_departure(mission, expat)
+            self._update_leave(mission, expat)
 

@@ -210,8 +210,8 @@ class Simulation(Staffing, Effects):
             elif measure.actor != move.actor:
                 problems.append(("measure", f"'{move.measure}' was imposed by {measure.actor}; "
                                             f"only {measure.actor} can lift it"))
-        if move.id and move.id in self.by_id:
-            problems.append(("id", f"id '{move.id}' is already used"))
+        if move.id and (move.id in self.by_id or move.id in self._reserved):
+            problems.append(("id", f"id '{move.id}' is already used (by the run or the file)"))
         if problems:
             raise ParityUserError("; ".join(f"{field}: {msg}" for field, msg in problems))
 

@@ -108,7 +108,8 @@ class Staffing:
                 or self.scenario.sides[mission.side].host_visa_policy)
 
     def _request_visa(self, mission: Mission, post: Post) -> None:
-        application = Application(next(self._ids), post.id)
+        application = Application(next(self._ids), post.id, predecessor=self._next_awaiting(
+            mission, post.id))
         mission.applications[application.id] = application
         mission.visa_queue += 1
         post.pipeline += 1
@@ -148,16 +149,21 @@ class Staffing:
         arrival = max(self.now + spec.travel_days + detour, self._handover(mission, application))
         self._at(arrival - self.now, self._arrive, mission, application)
 
+    def _next_awaiting(self, mission: Mission, post_id: str) -> int | None:
+        """The longest-waiting person at the post whose replacement is sought, if any."""
+        waiting = mission.awaiting.get(post_id, [])
+        while waiting:
+            predecessor = mission.expats.get(waiting.pop(0))
+            if predecessor is not None and predecessor.post == post_id:
+                return predecessor.id
+        return None
+
     def _handover(self, mission: Mission, application: Application) -> float:
         """When the person this replacement takes over from leaves (now if nobody): a
         position is not filled twice.
         """
-        waiting = mission.awaiting.get(application.post, [])
-        while waiting:
-            predecessor = mission.expats.get(waiting.pop(0))
-            if predecessor is not None and predecessor.post == application.post:
-                return predecessor.leave_at
-        return self.now
+        predecessor = mission.expats.get(application.predecessor or -1)
+        return predecessor.leave_at if predecessor is not None else self.now
 
     def release_held(self, mission: Mission) -> None:
         """A new or lifted visa policy: applications held for a quota are decided again now."""
@@ -168,14 +174,21 @@ class Staffing:
     def _arrive(self, mission: Mission, application: Application) -> None:
         if not application.alive:
             return
-        self._drop_application(mission, application)
+        self._drop_application(mission, application, arrived=True)
         post = mission.posts[application.post]
         self._add_expat(mission, post, self.now, self._tour_days(mission))
 
-    def _drop_application(self, mission: Mission, application: Application) -> None:
+    def _drop_application(self, mission: Mission, application: Application,
+                          arrived: bool = False) -> None:
+        """Take an application out of the pipeline. Unless it arrived, the person it was
+        to replace awaits a replacement again.
+        """
         application.alive = False
         del mission.applications[application.id]
         mission.held.pop(application.id, None)
+        predecessor = mission.expats.get(application.predecessor or -1)
+        if predecessor is not None and not arrived:
+            mission.awaiting.setdefault(predecessor.post, []).insert(0, predecessor.id)
         mission.posts[application.post].pipeline -= 1
         if application.in_transit:
             mission.in_transit -= 1

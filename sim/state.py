@@ -78,6 +78,8 @@ class Application:
     alive: bool = True
     #: Bumped whenever the decision is rescheduled, so only the latest one counts.
     token: int = 0
+    #: The expatriate this replacement takes over from (None for a new or restored position).
+    predecessor: int | None = None
 
 
 @dataclass

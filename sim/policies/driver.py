@@ -55,7 +55,7 @@ class PolicyDriver:
         if seen.answers_me and not self.policy.answer_responses and seen.hostile:
             return
         for intent in self.policy.react(seen, self.view()):
-            self._schedule(intent)
+            self._schedule(intent, answer=True)
 
     def perceive(self, measure: Measure) -> Observation:
         """The move as this side reads it: its size scaled by misperception."""
@@ -89,11 +89,13 @@ class PolicyDriver:
         if self.sim.now + self.policy.check_days <= self.sim.end_day:
             self.sim.at_day(self.sim.now + self.policy.check_days, self._tick)
 
-    def _schedule(self, intent: Intent) -> None:
+    def _schedule(self, intent: Intent, answer: bool = False) -> None:
+        """Schedule an intent; an answer to the other side comes a day later at the soonest."""
         delay = intent.delay
         if delay is None:
-            drawn = self.rng["lag"].gamma4(self.policy.lag_days) if self.policy.lag_days else 0.0
-            delay = max(MIN_LAG_DAYS, drawn)
+            delay = self.rng["lag"].gamma4(self.policy.lag_days) if self.policy.lag_days else 0.0
+        if answer or intent.delay is None:
+            delay = max(MIN_LAG_DAYS, delay)
         if self.sim.now + delay <= self.sim.end_day:
             self.sim.at_day(self.sim.now + delay, self._act, intent)
 

@@ -108,7 +108,8 @@ def build_move(sim: Simulation, actor: str, intent: Intent, source: str,
     if intent.action == "statement":
         return Statement(**common, kind=intent.kind)
     if intent.action == "lift_all":
-        mine = [m for m in sim.mission(target).measures.values() if m.actor == actor]
+        mine = [m for m in sim.mission(target).measures.values()
+                if m.actor == actor and m.is_restriction]
         return LiftAll(**common) if mine else None
     if intent.action == "lift":
         chosen = _measure_to_lift(sim, actor, target, intent)
