@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from sim.staffing import YEAR
-from sim.state import EMBASSY, Expat, Mission, Post
+from sim.state import EMBASSY, Application, Expat, Mission, Post
 
 
 class Effects:
@@ -117,15 +117,29 @@ class Effects:
         self._update_leave(mission, expat)
 
     def _update_leave(self, mission: Mission, expat: Expat) -> None:
-        """Apply the tenure limits now in force; someone whose replacement is already
-        sought may leave sooner but not stay longer.
+        """Apply the tenure limits now in force.
+
+        Someone who may now stay longer no longer needs the replacement already
+        sought: it is withdrawn, and sought again in time for the new leaving day.
         """
         leave = self._leave_day(mission, expat)
-        if expat.replacement_requested:
-            leave = min(leave, expat.leave_at)
-        if leave != expat.leave_at:
-            expat.leave_at = leave
-            self._schedule_departure(mission, expat)
+        if leave == expat.leave_at:
+            return
+        if leave > expat.leave_at and expat.replacement_requested:
+            self._withdraw_replacement(mission, expat)
+        expat.leave_at = leave
+        self._schedule_departure(mission, expat)
+
+    def _withdraw_replacement(self, mission: Mission, expat: Expat) -> None:
+        """The replacement sought for ``expat`` is no longer needed."""
+        for application in [a for a in mission.applications.values()
+                            if a.predecessor == expat.id]:
+            self._drop_application(mission, application, arrived=True)
+        waiting = mission.awaiting.get(expat.post, [])
+        if expat.id in waiting:
+            waiting.remove(expat.id)
+        expat.replacement_requested = False
+        mission.posts[expat.post].requested -= 1
 
     def close_post(self, mission: Mission, post_id: str) -> dict[str, Any]:
         """Close a post: locals laid off, expatriates and their positions moved
@@ -169,13 +183,38 @@ class Effects:
                 home = substitute
             positions = min(positions, home.expat_positions)
             home.expat_positions -= positions
-            surplus = -home.expat_vacancies
-            holders = [e for e in mission.expats.values()
-                       if e.post == home.id and not e.replacement_requested]
-            for expat in sorted(holders, key=lambda e: -e.id)[:max(0, min(surplus, positions))]:
-                self._reassign(mission, expat, post)
+            self._move_back(mission, home, post)
         post.expat_positions += positions
         self.recruit(mission)
+
+    def _move_back(self, mission: Mission, home: Post, post: Post) -> None:
+        """Move staff from ``home`` to a reopened ``post`` until ``home`` holds no more than
+        its positions: first those staying on, then those leaving, with the replacement
+        already sought for them.
+        """
+        excess = -home.expat_vacancies
+        staff = sorted((e for e in mission.expats.values() if e.post == home.id),
+                       key=lambda e: (e.replacement_requested, -e.id))
+        for expat in staff:
+            if excess <= 0:
+                break
+            paired = [a for a in mission.applications.values() if a.predecessor == expat.id]
+            if expat.replacement_requested and not paired:
+                continue  # moving them frees nothing
+            self._reassign(mission, expat, post)
+            for application in paired:
+                self._move_application(application, home, post)
+            excess -= 1
+        unpaired = [a for a in mission.applications.values()
+                    if a.post == home.id and self._predecessor(mission, a) is None]
+        for application in unpaired[:max(0, excess)]:  # replacements for vacant positions
+            self._move_application(application, home, post)
+
+    @staticmethod
+    def _move_application(application: Application, home: Post, post: Post) -> None:
+        application.post = post.id
+        home.pipeline -= 1
+        post.pipeline += 1
 
     @staticmethod
     def _owed_less(mission: Mission, post_id: str, positions: int) -> None:

@@ -162,8 +162,15 @@ class Staffing:
         """When the person this replacement takes over from leaves (now if nobody): a
         position is not filled twice.
         """
-        predecessor = mission.expats.get(application.predecessor or -1)
+        predecessor = self._predecessor(mission, application)
         return predecessor.leave_at if predecessor is not None else self.now
+
+    @staticmethod
+    def _predecessor(mission: Mission, application: Application) -> Expat | None:
+        """The person the application replaces, if still in post."""
+        if application.predecessor is None:
+            return None
+        return mission.expats.get(application.predecessor)
 
     def release_held(self, mission: Mission) -> None:
         """A new or lifted visa policy: applications held for a quota are decided again now."""
@@ -186,7 +193,7 @@ class Staffing:
         application.alive = False
         del mission.applications[application.id]
         mission.held.pop(application.id, None)
-        predecessor = mission.expats.get(application.predecessor or -1)
+        predecessor = self._predecessor(mission, application)
         if predecessor is not None and not arrived:
             mission.awaiting.setdefault(predecessor.post, []).insert(0, predecessor.id)
         mission.posts[application.post].pipeline -= 1

@@ -502,6 +502,24 @@ def test_lift_all_clears_the_actors_restrictions_and_the_mission_recovers(make_s
 # -- 7. expulsion ---------------------------------------------------------------
 
 
+def test_expelling_someone_withdraws_the_replacement_sought_for_them(make_scenario):
+    """An expelled person's position is abolished, so the replacement already sought for
+    them is withdrawn; only replacements for positions already vacant still come.
+    """
+    sim = Simulation(make_scenario(), seed=1)
+    b = sim.missions["B"]
+    sim.run_until(dt.date(2020, 3, 1))
+    sought = b.posts["bemb"].requested
+    vacant = b.posts["bemb"].expat_positions - len(b.expats)
+    assert sought > 0
+    sim.apply(Expel(date=sim.today, actor="A", count=80, notice_days=0))
+    sim.run_until(dt.date(2020, 3, 2))
+    assert len(b.expats) == 0
+    assert b.posts["bemb"].expat_positions == b.pipeline == vacant
+    sim.run_until(dt.date(2020, 9, 1))
+    assert len(b.expats) == vacant
+
+
 def test_expel_removes_staff_after_notice_and_abolishes_positions_until_lifted(make_scenario):
     """Expelled staff leave when the notice ends; their positions are not refilled while
     the expulsion is in force, and are after it is lifted.
@@ -604,6 +622,10 @@ def _check_invariants(sim: Simulation) -> None:
             assert 0 <= post.local <= post.local_positions, post
             assert post.expats == sum(e.post == post.id for e in mission.expats.values()), post
             assert post.pipeline >= 0 and post.requested >= 0, post
+            assert post.requested == sum(e.post == post.id and e.replacement_requested
+                                         for e in mission.expats.values()), post
+            # a position is never filled twice: those staying on hold at most all of them
+            assert post.expats - post.requested <= post.expat_positions, post
             if not post.open:
                 assert post.expats == post.local == post.pipeline == 0, post
 
