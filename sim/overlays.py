@@ -100,7 +100,9 @@ def _mark_departures(
         return
     band = TICK_GAP + len(lanes) * (TICK_HEIGHT + TICK_GAP)
     low, high = ax.get_ylim()
+    ticks = [t for t in ax.get_yticks() if low <= t <= high]  # no values under the band
     ax.set_ylim(low - (high - low) * band / (1 - band), high)
+    ax.set_yticks(ticks)
     for lane, (run, dates) in enumerate(lanes):
         bottom = TICK_GAP + lane * (TICK_HEIGHT + TICK_GAP)
         ax.vlines(dates, bottom, bottom + TICK_HEIGHT, colors=colours[run.label], lw=1.4,
