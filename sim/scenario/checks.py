@@ -107,7 +107,8 @@ def check_moves(scenario: Scenario | Frame, moves: list[tuple[int, Move]] | None
     if moves is None:
         assert not isinstance(scenario, Frame)
         moves = list(enumerate(scenario.moves))
-    problems = [(i, f, m) for i, move in moves for f, m in check_move(scenario, move)]
+    frame = scenario if isinstance(scenario, Frame) else Frame.of(scenario)  # built once
+    problems = [(i, f, m) for i, move in moves for f, m in check_move(frame, move)]
     seen: dict[str, int] = {}
     by_index = dict(moves)
     for i, move in sorted(moves, key=lambda pair: pair[1].date):
