@@ -1,16 +1,30 @@
-"""Parity: a discrete-event model of a reciprocal dispute over diplomatic missions."""
+"""Parity: a discrete-event model of a reciprocal dispute over diplomatic missions.
 
-from importlib.metadata import PackageNotFoundError, version
+The names below are imported on first use (PEP 562), so that ``parity
+--version`` or a command that draws no figure does not pay for SimPy, numpy or
+matplotlib, and an early Ctrl-C reaches the command line's handler.
+"""
 
-try:
-    __version__ = version("parity-sim")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+from __future__ import annotations
 
-from sim.errors import ParityUserError, ScenarioError
-from sim.model import Simulation
-from sim.moves import MOVES
-from sim.scenario import Scenario, load_scenario
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.errors import ParityUserError, ScenarioError
+    from sim.model import Simulation
+    from sim.moves import MOVES
+    from sim.scenario import Scenario, load_scenario
+
+#: Where each public name lives.
+_PUBLIC = {
+    "MOVES": "sim.moves",
+    "ParityUserError": "sim.errors",
+    "Scenario": "sim.scenario",
+    "ScenarioError": "sim.errors",
+    "Simulation": "sim.model",
+    "load_scenario": "sim.scenario",
+}
 
 __all__ = [
     "MOVES",
@@ -21,3 +35,23 @@ __all__ = [
     "__version__",
     "load_scenario",
 ]
+
+
+def _installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("parity-sim")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0.0.0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        value: Any = _installed_version()
+    elif name in _PUBLIC:
+        value = getattr(import_module(_PUBLIC[name]), name)
+    else:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    globals()[name] = value
+    return value

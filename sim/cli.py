@@ -1,52 +1,76 @@
-"""The ``parity`` command: run, validate and list moves.
+"""The ``parity`` command: run, compare, validate and list moves.
 
-A user's mistake (a missing file, a bad scenario, an existing results
-directory) is printed as one line per problem and exits with status 2,
-never as a traceback.
+A user's mistake (a missing file, a bad scenario, a destination Parity must
+not replace, an OS error on a path) is printed as one line per problem and
+exits with status 2, never as a traceback. Ctrl-C at any moment exits with
+status 130 and one line, leaving nothing half-written. Only the standard
+library is imported before ``main`` runs, so that an early Ctrl-C is caught
+too, and each command imports only what it uses.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sim import __version__
-from sim.compare import compare, format_table
 from sim.errors import ParityUserError
-from sim.metrics import SIDE_METRICS
-from sim.model import Simulation
-from sim.moves import MOVES
-from sim.moves.base import Move
-from sim.output import check_destination, staged, write_results
-from sim.scenario import load_scenario
+
+if TYPE_CHECKING:
+    from sim.model import Simulation
+    from sim.scenario import Scenario
 
 USER_ERROR = 2
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``parity`` and ``python -m sim``."""
-    args = _parser().parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
         return args.handler(args)
     except ParityUserError as exc:
         for line in str(exc).splitlines():
             print(f"error: {line}", file=sys.stderr)
         return USER_ERROR
     except KeyboardInterrupt:
-        print("interrupted; nothing was written", file=sys.stderr)
+        print(_interrupted(), file=sys.stderr)
         return 130
     except BrokenPipeError:  # `parity ... | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
 
+def _interrupted() -> str:
+    """What Ctrl-C left behind: nothing, or only complete output."""
+    from sim.destination import committed
+
+    if not committed:
+        return "interrupted; nothing was written"
+    return f"interrupted; {', '.join(map(str, committed))} was written in full"
+
+
+def _version() -> str:
+    from sim import __version__
+
+    return f"parity {__version__}"
+
+
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(_version())
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parity", description="Simulate a reciprocal dispute over diplomatic missions.")
-    parser.add_argument("--version", action="version", version=f"parity {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run a scenario and write tables and figures")
@@ -61,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("files", type=Path, nargs="+", help="scenario files")
+    validate.add_argument("--strict", action="store_true",
+                          help="treat warnings (implausible but valid input) as errors")
     validate.set_defaults(handler=_validate)
 
     moves = commands.add_parser("moves", help="list the catalogue of moves and their parameters")
@@ -83,23 +109,40 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
+    from sim.destination import check_destination, staged
+    from sim.model import Simulation
+    from sim.output import write_run_files
+
+    scenario = _load(args.scenario)
     if args.seed is not None and args.seed < 0:
         raise ParityUserError(f"--seed {args.seed}: must be a whole number >= 0")
     out_dir = args.out or Path("results") / args.scenario.stem
     check_destination(out_dir, args.force)
-    sim = Simulation(scenario, seed=args.seed)
-    started = time.perf_counter()
-    sim.run()
-    sim_seconds = time.perf_counter() - started
-    files = write_results(sim, out_dir, force=args.force, figures=not args.no_figures,
-                          timing={"sim_seconds": round(sim_seconds, 4)})
+    with staged(out_dir, args.force, command="run") as staging:
+        sim = Simulation(scenario, seed=args.seed)
+        started = time.perf_counter()
+        sim.run()
+        sim_seconds = time.perf_counter() - started
+        files = write_run_files(sim, staging, figures=not args.no_figures,
+                                timing={"sim_seconds": round(sim_seconds, 4)})
     _print_headlines(sim, out_dir, files, sim_seconds)
     return 0
 
 
+def _load(path: Path) -> Scenario:
+    """Load a scenario and print its warnings (implausible but valid input)."""
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    for line in getattr(scenario, "warnings", []):
+        print(f"warning: {line}", file=sys.stderr)
+    return scenario
+
+
 def _print_headlines(sim: Simulation, out_dir: Path, files: list[str], seconds: float) -> None:
     """What a user wants to see first: where the output is and the main numbers."""
+    from sim.metrics import SIDE_METRICS
+
     monitor, values = sim.monitor, sim.monitor.side_values
     names = list(SIDE_METRICS)
     staff, posts, consular = (names.index(m) for m in
@@ -117,18 +160,30 @@ def _print_headlines(sim: Simulation, out_dir: Path, files: list[str], seconds: 
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from sim.compare import compare, format_table, read_run
+    from sim.destination import check_destination, staged
+    from sim.model import Simulation
+    from sim.output import write_run_files
+
     if len(args.runs) < 2:
         raise ParityUserError("compare needs at least two runs (results directories or "
                               "scenario files)")
+    if not (math.isfinite(args.threshold) and args.threshold >= 0):
+        raise ParityUserError(f"--threshold {args.threshold}: must be a staff level, a number "
+                              ">= 0")
     scenarios = [path for path in args.runs if path.suffix in (".yaml", ".yml")]
-    loaded = {path: load_scenario(path) for path in scenarios}  # all checked before any run
-    with staged(args.out, args.force) as staging:
+    loaded = {path: _load(path) for path in scenarios}  # every input checked before any run
+    for path in args.runs:
+        if path not in loaded:
+            read_run(path)
+    check_destination(args.out, args.force)
+    with staged(args.out, args.force, command="compare") as staging:
         dirs = []
         for number, path in enumerate(args.runs, start=1):
             if path in loaded:
                 run_dir = staging / "runs" / f"{number}-{path.stem}"
-                write_results(Simulation(loaded[path], seed=args.seed).run(), run_dir,
-                              figures=False)
+                write_run_files(Simulation(loaded[path], seed=args.seed).run(), run_dir,
+                                figures=False)
                 dirs.append(run_dir)
             else:
                 dirs.append(path)
@@ -140,19 +195,32 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from sim.scenario import load_scenario
+
     problems: list[str] = []
     for path in args.files:
         try:
-            load_scenario(path)
-            print(f"{path}: ok")
+            scenario = load_scenario(path)
         except ParityUserError as exc:
             problems.extend(str(exc).splitlines())
+            continue
+        warnings = list(getattr(scenario, "warnings", []))
+        if args.strict:
+            problems.extend(warnings)
+        else:
+            for line in warnings:
+                print(f"warning: {line}", file=sys.stderr)
+        if not (args.strict and warnings):
+            print(f"{path}: ok" + (f" ({len(warnings)} warnings)" if warnings else ""))
     if problems:
         raise ParityUserError("\n".join(problems))
     return 0
 
 
 def _moves(args: argparse.Namespace) -> int:
+    from sim.moves import MOVES
+    from sim.moves.base import Move
+
     for cls in MOVES:
         print(f"{cls.model_fields['move'].default:20} {cls.summary}")
         for name, field in cls.model_fields.items():

@@ -22,10 +22,14 @@ import numpy as np
 
 from sim.errors import ParityUserError
 from sim.output import number
-from sim.plots import (
+from sim.results import (
+    BOTH,
+    Timeseries,
+    read_events,
+    read_summary,
+    read_timeseries,
     side_ids,
 )
-from sim.results import BOTH, Timeseries, read_events, read_summary, read_timeseries
 
 #: Columns of the difference table, the same for every row.
 HEADER = (
@@ -86,9 +90,17 @@ def _check_results_dir(path: Path) -> None:
             )
 
 
-def _read_run(path: Path) -> Run:
+def read_run(path: Path) -> Run:
     """Read one results directory, turning unreadable files into one-line user errors."""
     _check_results_dir(path)
+    try:
+        return _read_files(path)
+    except OSError as exc:
+        raise ParityUserError(f"{exc.filename or path}: cannot read: "
+                              f"{(exc.strerror or str(exc)).lower()}") from None
+
+
+def _read_files(path: Path) -> Run:
     try:
         summary = read_summary(path / "summary.json")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -152,7 +164,7 @@ def load_runs(dirs: Sequence[Path | str]) -> list[Run]:
     if len(dirs) < 2:
         raise ParityUserError("compare needs at least two runs (results directories or "
                               "scenario files)")
-    runs = [_read_run(Path(d)) for d in dirs]
+    runs = [read_run(Path(d)) for d in dirs]
     _check_same_sides(runs)
     labels = _unique_labels(runs)
     return [replace(run, label=label) for run, label in zip(runs, labels, strict=True)]

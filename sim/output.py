@@ -1,8 +1,8 @@
 """Tidy tables from a finished run, and writing them to a results directory.
 
-Output goes to a temporary directory beside the destination and is moved into
-place only when complete, so a failed run leaves nothing half-written and an
-existing directory is replaced only on request.
+``write_results`` stages the files and swaps them into place (``sim.destination``),
+so a failed or killed run leaves nothing half-written and only Parity's own
+output is ever replaced.
 """
 
 from __future__ import annotations
@@ -11,17 +11,14 @@ import csv
 import io
 import json
 import math
-import shutil
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim import __version__
-from sim.errors import ParityUserError
+from sim.destination import staged
 from sim.metrics import JOINT_METRICS, SIDE_METRICS
 from sim.model import Simulation
 
@@ -122,36 +119,19 @@ def _csv_text(header: tuple[str, ...], rows: Iterator[tuple[str, ...]]) -> str:
     return buffer.getvalue()
 
 
-def check_destination(out_dir: Path, force: bool) -> None:
-    """Refuse to overwrite an existing results directory unless forced."""
-    if out_dir.exists() and not force:
-        raise ParityUserError(f"{out_dir}: already exists; use --force to replace it "
-                              "or --out to write elsewhere")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ParityUserError(f"{out_dir}: exists and is not a directory")
-
-
-@contextmanager
-def staged(out_dir: Path, force: bool = False) -> Iterator[Path]:
-    """A temporary directory beside ``out_dir`` that becomes ``out_dir`` if all goes well.
-
-    On any error the temporary directory is removed and ``out_dir`` is left as it was.
-    """
-    check_destination(out_dir, force)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    staging.chmod(0o755)
-    try:
-        yield staging
-        _move_into_place(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
 def write_results(sim: Simulation, out_dir: Path, force: bool = False, figures: bool = True,
                   timing: dict[str, float] | None = None) -> list[str]:
-    """Write tables, summary and figures to ``out_dir`` all at once; return file names."""
+    """Write a finished run to ``out_dir`` all at once (see ``sim.destination``)."""
+    with staged(out_dir, force, command="run") as staging:
+        return write_run_files(sim, staging, figures=figures, timing=timing)
+
+
+def write_run_files(sim: Simulation, directory: Path, figures: bool = True,
+                    timing: dict[str, float] | None = None) -> list[str]:
+    """Write tables, summary and figures into ``directory``; return the file names.
+
+    ``directory`` is a staging directory, or a part of one (a comparison's runs).
+    """
     files = {
         "timeseries.csv": _csv_text(TIMESERIES_HEADER, timeseries_rows(sim)),
         "events.csv": _csv_text(EVENTS_HEADER, event_rows(sim)),
@@ -160,24 +140,12 @@ def write_results(sim: Simulation, out_dir: Path, force: bool = False, figures: 
     }
     if timing is not None:
         files["timing.json"] = json.dumps(timing, indent=2) + "\n"
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (directory / name).write_text(text, encoding="utf-8")
     names = list(files)
-    with staged(out_dir, force) as staging:
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
-        if figures:
-            from sim.plots import make_figures
+    if figures:
+        from sim.plots import make_figures
 
-            names += [f"figures/{p.name}" for p in make_figures(staging)]
+        names += [f"figures/{p.name}" for p in make_figures(directory)]
     return names
-
-
-def _move_into_place(staging: Path, out_dir: Path) -> None:
-    """Swap the finished directory in; the old one is removed only after the swap."""
-    old = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        out_dir.rename(old)
-    staging.rename(out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

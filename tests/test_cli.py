@@ -75,13 +75,20 @@ def test_same_file_and_seed_give_the_same_bytes(tmp_path, capsys):
 def test_existing_results_are_kept_without_force(tmp_path, capsys):
     """An existing output directory is not overwritten unless --force is given."""
     scenario, out = write(tmp_path, SMALL), tmp_path / "out"
-    out.mkdir()
-    (out / "keep.txt").write_text("mine")
-    code, _, err = run(capsys, "run", scenario, "--out", out, "--no-figures")
+    assert run(capsys, "run", scenario, "--out", out, "--no-figures", "--seed", "1")[0] == 0
+    first = (out / "timeseries.csv").read_bytes()
+    code, _, err = run(capsys, "run", scenario, "--out", out, "--no-figures", "--seed", "2")
     assert code == 2 and "--force" in err and len(err.splitlines()) == 1
-    assert (out / "keep.txt").read_text() == "mine"
-    assert run(capsys, "run", scenario, "--out", out, "--no-figures", "--force")[0] == 0
-    assert not (out / "keep.txt").exists() and (out / "timeseries.csv").exists()
+    assert (out / "timeseries.csv").read_bytes() == first
+
+
+def test_force_replaces_parity_output(tmp_path, capsys):
+    """With --force, a results directory Parity wrote is replaced, and nothing else is left."""
+    scenario, out = write(tmp_path, SMALL), tmp_path / "out"
+    run(capsys, "run", scenario, "--out", out, "--no-figures", "--seed", "1")
+    first = (out / "timeseries.csv").read_bytes()
+    code = run(capsys, "run", scenario, "--out", out, "--no-figures", "--seed", "2", "--force")[0]
+    assert code == 0 and (out / "timeseries.csv").read_bytes() != first
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

@@ -1,0 +1,306 @@
+"""Where a command's output goes: only Parity's own directories are replaced, never half-way.
+
+A command writes into a staging directory beside its destination and swaps it
+in when complete, so a failure or a kill at any moment leaves either the old
+output or the new one at the path, never neither and never a mix:
+
+- the swap is one ``renameat2(RENAME_EXCHANGE)`` where the system has it (Linux);
+  elsewhere it is two renames, and the next command to the same place puts back
+  old output stranded between them;
+- a lock file beside the destination lets one command write there at a time; a
+  second one fails at once with a clear message;
+- staging directories and lock files are named ``.NAME.parity-...``, and the next
+  command to the same place removes those that a killed one left;
+- ``--force`` replaces only a directory that Parity wrote: one holding the manifest
+  ``.parity-output`` (the list of files Parity put there) and nothing else. A
+  directory from before manifests is recognised by its file names alone.
+
+Every OS error on the way (a read-only or full disk, a parent that is a file, a
+name too long) becomes one ``ParityUserError`` line naming the path.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import json
+import os
+import shutil
+import signal
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+from sim.errors import ParityUserError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks, one writer assumed
+    fcntl = None  # type: ignore[assignment]
+
+#: The file in every output directory that lists what Parity wrote there.
+MANIFEST = ".parity-output"
+#: File patterns of the output each command wrote before manifests existed.
+LEGACY_PATTERNS = {
+    "run": ("timeseries.csv", "events.csv", "measures.csv", "summary.json", "timing.json",
+            "figures/*.png"),
+    "compare": ("differences.csv", "figures/*.png", "runs/*/*.csv", "runs/*/*.json",
+                "runs/*/figures/*.png"),
+}
+_LEGACY_KEY = {"run": "summary.json", "compare": "differences.csv"}
+
+#: Output directories this process has swapped into place, for the interrupt message.
+committed: list[Path] = []
+
+_REASONS = {
+    errno.EROFS: "the file system is read-only",
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.ENOTDIR: "a part of the path is a file, not a directory",
+    errno.ENAMETOOLONG: "a name in the path is too long",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "not permitted",
+    errno.ENOENT: "this place does not allow creating a directory",
+}
+
+
+def reason(exc: OSError) -> str:
+    """An OS error in a few plain words."""
+    return _REASONS.get(exc.errno or 0, (exc.strerror or str(exc)).lower())
+
+
+def _files(directory: Path) -> list[str]:
+    """Every entry under ``directory`` that is not a directory, as relative POSIX paths;
+    symbolic links count as entries and are not followed.
+    """
+    found = []
+    for root, dirs, names in os.walk(directory, onerror=_raise):
+        rel = Path(root).relative_to(directory)
+        found += [(rel / n).as_posix() for n in names]
+        found += [(rel / d).as_posix() for d in dirs if (Path(root) / d).is_symlink()]
+    return sorted(found)
+
+
+def _raise(exc: OSError) -> None:
+    raise exc
+
+
+def _foreign(directory: Path) -> list[str]:
+    """The entries of ``directory`` that Parity did not write there (empty if it is Parity's)."""
+    files = _files(directory)
+    manifest = directory / MANIFEST
+    if manifest.is_file() and not manifest.is_symlink():
+        try:
+            listed = set(json.loads(manifest.read_text(encoding="utf-8"))["files"])
+        except (ValueError, KeyError, TypeError):
+            listed = set()
+        if listed:
+            return [f for f in files if f not in listed and f != MANIFEST]
+    for command, patterns in LEGACY_PATTERNS.items():
+        if _LEGACY_KEY[command] in files and all(
+                any(fnmatch(f, p) for p in patterns) for f in files):
+            return []
+    return files or ["(nothing Parity recognises)"]
+
+
+def check_destination(out_dir: Path, force: bool) -> None:
+    """Refuse a destination Parity must not replace, before any work is done.
+
+    An existing path needs ``--force``, and even then only a directory that
+    Parity wrote is replaced: anything else is refused and nothing is deleted.
+    """
+    try:
+        _check_destination(out_dir, force)
+    except OSError as exc:
+        raise ParityUserError(f"{out_dir}: cannot use it for output: {reason(exc)}") from None
+
+
+def _check_destination(out_dir: Path, force: bool) -> None:
+    if not os.path.lexists(out_dir):
+        return
+    if out_dir.is_symlink():
+        raise ParityUserError(f"{out_dir}: is a symbolic link; Parity writes only to a "
+                              "directory of its own (choose another --out)")
+    if not out_dir.is_dir():
+        raise ParityUserError(f"{out_dir}: exists and is not a directory (choose another --out)")
+    if not force:
+        raise ParityUserError(f"{out_dir}: already exists; use --force to replace it "
+                              "or --out to write elsewhere")
+    foreign = _foreign(out_dir)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3
+                                          else "")
+        raise ParityUserError(f"{out_dir}: not replaced: it holds files Parity did not write "
+                              f"({shown}); --force replaces only Parity's own output, so "
+                              "choose another --out")
+
+
+def write_manifest(directory: Path, command: str) -> None:
+    """List every file of a finished output directory, so ``--force`` can recognise it."""
+    files = [f for f in _files(directory) if f != MANIFEST]
+    text = json.dumps({"written_by": "parity", "command": command, "files": files}, indent=1)
+    (directory / MANIFEST).write_text(text + "\n", encoding="utf-8")
+
+
+@contextmanager
+def staged(out_dir: Path, force: bool = False, command: str = "run") -> Iterator[Path]:
+    """A staging directory beside ``out_dir`` that becomes ``out_dir`` if all goes well.
+
+    On any error or interrupt the staging directory is removed, directories made
+    for it are removed again, and ``out_dir`` is left as it was.
+    """
+    out_dir = Path(os.path.abspath(out_dir))
+    check_destination(out_dir, force)
+    made: list[Path] = []
+    try:
+        made = _make_parents(out_dir.parent)
+        with _locked(out_dir):
+            _clean_leftovers(out_dir)
+            staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.parity-new-",
+                                            dir=out_dir.parent))
+            try:
+                staging.chmod(0o755)
+                yield staging
+                write_manifest(staging, command)
+                check_destination(out_dir, force)  # it may have changed during the work
+                with _uninterrupted():
+                    _swap_in(staging, out_dir)
+            except BaseException:
+                with _uninterrupted():
+                    shutil.rmtree(staging, ignore_errors=True)
+                raise
+    except OSError as exc:
+        _remove_made(made)
+        raise ParityUserError(f"{out_dir}: cannot write the output there: {reason(exc)}"
+                              ) from None
+    except BaseException:
+        _remove_made(made)
+        raise
+
+
+def _make_parents(directory: Path) -> list[Path]:
+    """Create ``directory`` and its missing parents; return those created, deepest last."""
+    missing = []
+    while not os.path.lexists(directory):
+        missing.append(directory)
+        directory = directory.parent
+    for path in reversed(missing):
+        path.mkdir()
+    return list(reversed(missing))
+
+
+def _remove_made(made: list[Path]) -> None:
+    """Remove again the (still empty) directories made for an output that failed."""
+    for path in reversed(made):
+        with suppress(OSError):
+            path.rmdir()
+
+
+def _lock_path(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}.parity-lock")
+
+
+@contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    """Hold the destination's lock file: one writer at a time, the others told so."""
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    path = _lock_path(out_dir)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ParityUserError(f"{out_dir}: another parity command is writing there now; "
+                                  "wait for it to finish or choose another --out") from None
+        try:  # the last holder may have removed the file between our open and our lock
+            if os.path.samestat(os.fstat(fd), os.stat(path)):
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        yield
+    finally:
+        with suppress(OSError):
+            os.unlink(path)
+        os.close(fd)
+
+
+def leftovers(out_dir: Path) -> list[Path]:
+    """Staging directories and lock files that a killed command left beside ``out_dir``."""
+    prefix = f".{out_dir.name}.parity-"
+    try:
+        names = os.listdir(out_dir.parent)
+    except FileNotFoundError:
+        return []
+    return sorted(out_dir.parent / n for n in names if n.startswith(prefix)
+                  and n != _lock_path(out_dir).name)
+
+
+def _clean_leftovers(out_dir: Path) -> None:
+    """Under the lock: put back old output stranded by a kill mid-swap, remove the rest."""
+    for path in leftovers(out_dir):
+        stranded = ".parity-old-" in path.name and (path / MANIFEST).is_file()
+        if stranded and not os.path.lexists(out_dir):
+            path.rename(out_dir)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    """Put the finished directory at ``out_dir``; whatever was there is removed after."""
+    if not os.path.lexists(out_dir):
+        staging.rename(out_dir)
+    elif _exchange(staging, out_dir):  # staging now holds the old output
+        shutil.rmtree(staging, ignore_errors=True)
+    else:
+        old = staging.with_name(staging.name.replace(".parity-new-", ".parity-old-"))
+        out_dir.rename(old)
+        staging.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    committed.append(out_dir)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step; False where the system cannot."""
+    try:
+        renameat2: Callable[..., int] = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM over a step that must finish (a swap, a clean-up), then
+    deliver them.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, _frame: Any) -> None:
+        held.append(signum)
+
+    previous = {s: signal.signal(s, hold) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if held:
+            signal.raise_signal(held[0])
