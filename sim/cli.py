@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -37,20 +38,26 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {line}", file=sys.stderr)
         return USER_ERROR
     except KeyboardInterrupt:
-        print(_interrupted(), file=sys.stderr)
-        return 130
+        return interrupted()
     except BrokenPipeError:  # `parity ... | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
 
-def _interrupted() -> str:
-    """What Ctrl-C left behind: nothing, or only complete output."""
+def interrupted(quiet: bool = False) -> int:
+    """Say what Ctrl-C left behind (nothing, or only complete output) and return 130.
+
+    Further Ctrl-C are ignored from here on, so the one line is not cut short.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if quiet:
+        return 130
     from sim.destination import committed
 
-    if not committed:
-        return "interrupted; nothing was written"
-    return f"interrupted; {', '.join(map(str, committed))} was written in full"
+    written = ", ".join(map(str, committed))
+    print(f"interrupted; {written} was written in full" if written
+          else "interrupted; nothing was written", file=sys.stderr)
+    return 130
 
 
 def _version() -> str:

@@ -116,7 +116,7 @@ def check_destination(out_dir: Path, force: bool) -> None:
     try:
         _check_destination(out_dir, force)
     except OSError as exc:
-        raise ParityUserError(f"{out_dir}: cannot use it for output: {reason(exc)}") from None
+        raise ParityUserError(f"{out_dir}: cannot write the output there: {reason(exc)}") from None
 
 
 def _check_destination(out_dir: Path, force: bool) -> None:
@@ -160,6 +160,7 @@ def staged(out_dir: Path, force: bool = False, command: str = "run") -> Iterator
         made = _make_parents(out_dir.parent)
         with _locked(out_dir):
             _clean_leftovers(out_dir)
+            check_destination(out_dir, force)  # old output a kill stranded may be back
             staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.parity-new-",
                                             dir=out_dir.parent))
             try:
