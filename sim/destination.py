@@ -104,7 +104,7 @@ def _foreign(directory: Path) -> list[str]:
         if _LEGACY_KEY[command] in files and all(
                 any(fnmatch(f, p) for p in patterns) for f in files):
             return []
-    return files or ["(nothing Parity recognises)"]
+    return files  # an empty directory holds nothing to lose
 
 
 def check_destination(out_dir: Path, force: bool) -> None:
