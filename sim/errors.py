@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+#: Longest a single problem line may be, in characters. Values echoed in messages are
+#: shortened by :func:`shown` first; this cap is the last resort, so that a message
+#: about a 10 MB value is still one readable line.
+MAX_MESSAGE = 500
+
+#: How many characters of a value a message echoes (see :func:`shown`).
+SHOWN = 60
+
 
 class ParityUserError(Exception):
     """A mistake in the user's input: the command line prints it and exits with status 2."""
@@ -11,14 +22,46 @@ class ScenarioError(ParityUserError):
     """One or more problems in a scenario file, each as ``file:line: message``."""
 
     def __init__(self, problems: list[str]):
-        self.problems = [one_line(p) for p in problems]
+        self.problems = [capped(one_line(p)) for p in problems]
         super().__init__("\n".join(self.problems))
 
 
 #: Characters that would break a message over lines, and how they are shown instead.
 _BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+#: Lone surrogates cannot be printed or written as UTF-8: shown as ``\udc80``.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def one_line(text: str) -> str:
-    """A message kept on one line: line breaks in the user's text are shown escaped."""
-    return text.translate(_BREAKS)
+    """A message kept on one line: line breaks in the user's text are shown escaped,
+    and so are lone surrogates, which no terminal or file could take.
+    """
+    text = text.translate(_BREAKS)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def capped(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` cut to ``limit`` characters, the cut marked with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown(value: Any, limit: int = SHOWN) -> str:
+    """``repr(value)`` short enough to echo in a message: a 10,000-character name or a
+    nested mapping is cut to ``limit`` characters and marked with an ellipsis.
+    """
+    return capped(_huge(value) or repr(value), limit)
+
+
+def clip(value: Any, limit: int = SHOWN) -> str:
+    """``str(value)`` short enough to echo in a message (see :func:`shown`)."""
+    return capped(_huge(value) or str(value), limit)
+
+
+def _huge(value: Any) -> str | None:
+    """How an int too long to print is described: Python refuses to convert an int of
+    more than 4,300 digits to text (a YAML ``0x`` number can be that long).
+    """
+    if isinstance(value, int) and value.bit_length() > 1000:
+        digits = int(value.bit_length() * 0.30103) + 1
+        return f"a number of about {digits:,} digits"
+    return None

@@ -13,6 +13,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from sim.errors import clip, shown
 from sim.moves import BY_NAME as MOVES
 from sim.policies import BY_NAME as POLICIES
 from sim.scenario.checks import did_you_mean, one_of
@@ -117,39 +118,40 @@ def explain(error: dict[str, Any], where: Context) -> str:
     if kind == "extra_forbidden":
         model = where.model()
         allowed = [f.alias or k for k, f in model.model_fields.items()] if model else []
-        hint = did_you_mean(str(loc[-1]), allowed)
-        return f"unknown key '{loc[-1]}'" + (hint or f" (allowed: {', '.join(allowed)})")
+        hint = did_you_mean(clip(loc[-1], 200), allowed)
+        return f"unknown key '{clip(loc[-1])}'" + (hint or f" (allowed: {', '.join(allowed)})")
     if kind == "missing":
         return f"is required ({_what(where.field_type())})"
     if kind.startswith("union_tag"):
         return _union_tag(kind, ctx.get("tag", given), loc)
     if kind == "literal_error":
-        return f"'{given}' is not allowed (allowed: {ctx.get('expected', '')})"
+        return f"'{clip(given)}' is not allowed (allowed: {ctx.get('expected', '')})"
     if kind in _BOUNDS:
-        return f"must be {_BOUNDS[kind]} {next(iter(ctx.values()))} (got {given})"
+        return f"must be {_BOUNDS[kind]} {next(iter(ctx.values()))} (got {clip(given)})"
     if kind == "finite_number" or (isinstance(given, float) and not math.isfinite(given)):
         number = "a whole number" if _expects_int(where.field_type()) else "a finite number"
-        return f"must be {number} (got {given})"
+        return f"must be {number} (got {clip(given)})"
     if kind.startswith("int_"):
-        return f"must be a whole number (got {given!r})"
+        return f"must be a whole number (got {shown(given)})"
     if kind.startswith("float_"):
-        return f"must be a number (got {given!r})"
-    if kind.startswith(("date_", "datetime_")) and re.fullmatch(r"\d{4}-\d\d-\d\d", str(given)):
-        return f"'{given}' is not a day of the calendar"
-    if kind.startswith(("date_", "datetime_")):
-        return f"must be a date as YYYY-MM-DD (got {given!r})"
+        return f"must be a number (got {shown(given)})"
+    is_date = kind.startswith(("date_", "datetime_"))
+    if is_date and re.fullmatch(r"\d{4}-\d\d-\d\d", clip(given, 20)):
+        return f"'{clip(given)}' is not a day of the calendar"
+    if is_date:
+        return f"must be a date as YYYY-MM-DD (got {shown(given)})"
     if kind == "string_type" and isinstance(given, bool):
-        return f"must be text; write it in quotes (got {given})"
+        return f"must be text; write it in quotes (got {clip(given)})"
     if kind == "string_type":
-        return f"must be text (got {given!r})"
+        return f"must be text (got {shown(given)})"
     if kind in ("too_short", "too_long"):
         return _count(loc, given, ctx)
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"must be a mapping of keys (got {given!r})"
+        return f"must be a mapping of keys (got {shown(given)})"
     if kind == "list_type":
-        return f"must be a list (got {given!r})"
+        return f"must be a list (got {shown(given)})"
     return error["msg"]
 
 
@@ -157,7 +159,7 @@ def _union_tag(kind: str, tag: Any, loc: tuple[Any, ...]) -> str:
     is_policy = loc[-1] == "policy"
     noun, names = ("policy", list(POLICIES)) if is_policy else ("move", list(MOVES))
     if kind == "union_tag_invalid":
-        return f"unknown {noun} '{tag}' {one_of(str(tag), names)}"
+        return f"unknown {noun} '{clip(tag)}' {one_of(clip(tag, 200), names)}"
     return f"needs a `{noun}:` naming the {noun} (allowed: {', '.join(names)})"
 
 
@@ -165,7 +167,8 @@ def _count(loc: tuple[Any, ...], given: Any, ctx: dict[str, Any]) -> str:
     """Too few or too many items, said in words."""
     if loc[-1:] == ("sides",):
         got = list(given) if isinstance(given, dict) else []
-        return f"needs exactly two sides (got {len(got)}: {', '.join(map(str, got))})"
+        return (f"needs exactly two sides (got {len(got)}: "
+                f"{clip(', '.join(clip(s, 20) for s in got[:10]), 120)})")
     least = ctx.get("min_length")
     noun = str(loc[-1]).rstrip("s") if loc else "item"
     if least is not None and len(given or ()) < least:
