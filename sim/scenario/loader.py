@@ -6,6 +6,8 @@ wrong (what is allowed)``, in a single ``ScenarioError``.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from sim.scenario.checks import Frame, check_moves
 from sim.scenario.extends import resolve
 from sim.scenario.messages import messages
 from sim.scenario.schema import MoveSpec, Scenario
-from sim.scenario.yamlsource import Source, by_file_and_line, load_file
+from sim.scenario.yamlsource import Source, by_file_and_line, load_file, not_a_mapping
 
 #: Validates one move of any kind, chosen by its ``move:`` name.
 MOVE: TypeAdapter[Move] = TypeAdapter(MoveSpec)
@@ -29,8 +31,8 @@ def load_scenario(path: str | Path) -> Scenario:
     source = resolve(load_file(path))
     scenario = from_source(source)
     digest = hashlib.sha256()
-    for file in source.chain:
-        digest.update(Path(file).read_bytes())
+    for raw in source.raw:  # the bytes read, base first: not read again
+        digest.update(raw)
     scenario._sha256 = digest.hexdigest()
     return scenario
 
@@ -42,8 +44,7 @@ def from_source(source: Source) -> Scenario:
     problems of the others, and the cross-checks still run on the good ones.
     """
     if not isinstance(source.data, dict):
-        raise ScenarioError([f"{source.where(())}: a scenario must be a mapping of keys "
-                             "(name, start, end, sides, moves...)"])
+        raise ScenarioError([not_a_mapping(source)])
     raw_moves = source.data.get("moves", [])
     problems: list[str] = list(source.problems)
     scenario: Scenario | None = None
@@ -51,7 +52,7 @@ def from_source(source: Source) -> Scenario:
         scenario = Scenario.model_validate({**source.data, "moves": []})
     except ValidationError as exc:
         problems += messages(exc, source, Scenario)
-    frame = Frame.of(scenario) if scenario else Frame.from_data(source.data)
+    frame = Frame.of(scenario) if scenario else _open_if_inverted(Frame.from_data(source.data))
     if "drop_moves" in source.data and "extends" not in source.data:
         problems.append(f"{source.where(('drop_moves',))}: drop_moves: only a file with "
                         "`extends:` can drop moves (it drops the base's)")
@@ -76,6 +77,15 @@ def from_source(source: Source) -> Scenario:
     scenario._file = source.file
     return scenario
 
+
+
+def _open_if_inverted(frame: Frame | None) -> Frame | None:
+    """A frame whose end is before its start checks no move's date: the horizon is the
+    mistake (reported once, at `end:`), not every move outside it.
+    """
+    if frame is not None and frame.end < frame.start:
+        return dataclasses.replace(frame, start=dt.date.min, end=dt.date.max)
+    return frame
 
 
 def _check_rounds(scenario: Scenario, source: Source) -> list[str]:

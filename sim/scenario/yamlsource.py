@@ -4,6 +4,11 @@ Validation errors are only useful when they say *where*: PyYAML's node tree
 carries a ``start_mark`` for every node, so we build plain Python data from the
 nodes ourselves and keep a map from each path (``("moves", 3, "count")``) to
 its 1-based line.
+
+A scenario file may come from anyone, so reading it is bounded: its size, how
+deep its lists and mappings nest, and how many values its aliases expand to
+are limited before any of it is built, and every way it can be wrong is one
+``file:line`` message, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,25 +19,110 @@ from typing import Any
 
 import yaml
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, clip, shown
 
 Path_ = tuple[Any, ...]
 
+#: Largest scenario file read, in bytes (10 MB; the record replay is 41 kB). Only this
+#: much is read, so a huge file, or a device such as /dev/zero, costs no more.
+MAX_FILE_BYTES = 10_000_000
+
+#: Deepest nesting of lists and mappings, counted after expanding aliases (a scenario
+#: needs 6). Bounded before building, as PyYAML composes and we build recursively.
+MAX_DEPTH = 64
+
+#: Most values (each key, item and scalar, and each list and mapping) a file may
+#: hold once its aliases are expanded: a "billion laughs" of 600 bytes would
+#: otherwise expand to gigabytes. The record replay has about 3,000.
+MAX_VALUES = 100_000
+
+_CORE = "tag:yaml.org,2002:"
+#: The explicit tags a scenario may use on a value: YAML's core scalar types.
+SCALAR_TAGS = tuple(_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+#: Tags PyYAML gives ``<<`` and ``=`` when they are not keys: read as text.
+_AS_TEXT = (_CORE + "merge", _CORE + "value")
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps YAML 1.1 words like ``no`` and ``off`` as strings.
+    """SafeLoader that keeps YAML 1.1 words like ``no`` and ``off`` as strings, and
+    refuses nesting and alias expansion beyond the limits while composing.
 
     A side called ``NO`` (Norway) must not silently become ``False``.
     """
 
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = False
+        #: Values and nesting depth of each list and mapping composed, by id.
+        self._sizes: dict[int, tuple[int, int]] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases = True
+            node = self.anchors.get(event.anchor)
+            if node is not None and not isinstance(node, yaml.ScalarNode) \
+                    and id(node) not in self._sizes:
+                raise _Refused(event.start_mark,
+                               "invalid YAML: an alias refers to a node that contains it")
+            return super().compose_node(parent, index)
+        if isinstance(event, yaml.CollectionStartEvent) and self._depth >= MAX_DEPTH:
+            raise _Refused(event.start_mark, _too_deep(expanded=False))
+        self._depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if not isinstance(node, yaml.ScalarNode):
+            self._measure(node)
+        return node
+
+    def _measure(self, node: yaml.Node) -> None:
+        """Note the values and depth ``node`` expands to; refuse it beyond the limits."""
+        children = (node.value if isinstance(node, yaml.SequenceNode)
+                    else [n for pair in node.value for n in pair])
+        sizes = [self._sizes.get(id(c), (1, 0)) for c in children]
+        values = 1 + sum(v for v, _ in sizes)
+        depth = 1 + max((d for _, d in sizes), default=0)
+        if values > MAX_VALUES:
+            raise _Refused(node.start_mark, _too_many(self._aliases))
+        if depth > MAX_DEPTH:
+            raise _Refused(node.start_mark, _too_deep(expanded=True))
+        self._sizes[id(node)] = (values, depth)
+
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, rx) for tag, rx in resolvers
+            if tag not in (_CORE + "bool", _CORE + "value")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    _CORE + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+
+
+class _Refused(Exception):
+    """A file over one of the limits, or with an alias inside itself: ``mark`` is where."""
+
+    def __init__(self, mark: yaml.Mark, text: str):
+        super().__init__(text)
+        self.mark, self.text = mark, text
+
+
+def _too_deep(expanded: bool) -> str:
+    aliases = " once aliases are expanded" if expanded else ""
+    return (f"lists and mappings nested more than {MAX_DEPTH} deep{aliases} "
+            "(a scenario needs 6)")
+
+
+def _too_many(aliases: bool) -> str:
+    if aliases:
+        return (f"aliases expand to more than {MAX_VALUES:,} values (a scenario needs a few "
+                "thousand); write the values out, or use fewer aliases")
+    return f"more than {MAX_VALUES:,} values (a scenario needs a few thousand)"
 
 
 class Source:
@@ -50,6 +140,8 @@ class Source:
         self.files = files or {}
         #: Every file the data was read from, base first.
         self.chain: list[str] = [file]
+        #: The bytes of each file of ``chain``, as read: the scenario's hash covers them.
+        self.raw: list[bytes] = []
         #: Problems found while assembling the data (e.g. in ``drop_moves``), reported
         #: together with the rest.
         self.problems: list[str] = []
@@ -94,6 +186,15 @@ class Source:
         return f"{self.files.get(known, self.file)}:{self.lines[known]}"
 
 
+def not_a_mapping(source: Source) -> str:
+    """The problem of a file whose top is not a mapping: a null document, or a list."""
+    if source.data is None and () in source.lines:
+        return (f"{source.where(())}: the file holds no scenario, only a null value; "
+                "a scenario needs name, start, end and sides")
+    return (f"{source.where(())}: a scenario must be a mapping of keys (name, start, end, "
+            "sides, moves...)")
+
+
 class _Builder:
     """Builds plain data from the node tree, noting each path's line and every problem."""
 
@@ -101,28 +202,28 @@ class _Builder:
         self.loader, self.file = loader, file
         self.lines: dict[Path_, int] = {}
         self.problems: list[str] = []
-        self._open: set[int] = set()
 
     def _problem(self, node: yaml.Node, text: str) -> None:
         self.problems.append(f"{self.file}:{node.start_mark.line + 1}: {text}")
 
     def build(self, node: yaml.Node, path: Path_ = ()) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
-        if id(node) in self._open:  # an alias inside itself: `a: &x [*x]`
-            self._problem(node, "invalid YAML: an alias refers to a node that contains it")
-            return None
-        self._open.add(id(node))
-        try:
-            if isinstance(node, yaml.MappingNode):
-                return self._mapping(node, path)
-            if isinstance(node, yaml.SequenceNode):
-                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-            return self._scalar(node)
-        finally:
-            self._open.discard(id(node))
+        if isinstance(node, yaml.MappingNode):
+            self._collection_tag(node, _CORE + "map", "a mapping")
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            self._collection_tag(node, _CORE + "seq", "a list")
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _collection_tag(self, node: yaml.Node, tag: str, what: str) -> None:
+        """Lists and mappings are plain: a tag on one (``!!set``, ``!!omap``) is refused."""
+        if node.tag != tag:
+            self._problem(node, f"invalid YAML: the tag {_tag(node.tag)} is not allowed on "
+                                f"{what} (remove the tag)")
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
-        own = [k for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"]
+        own = {id(k) for k, _ in node.value if k.tag != _CORE + "merge"}
         self.loader.flatten_mapping(node)  # YAML merge keys: `<<: *defaults` come first
         out: dict[str, Any] = {}
         seen: set[str] = set()
@@ -130,24 +231,60 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 self._problem(key_node, "a key must be a plain word, not a list or mapping")
                 continue
-            key = str(self._scalar(key_node))
-            if key_node in own and key in seen:
+            key = str(self._scalar(key_node, path))
+            if id(key_node) in own and key in seen:
                 self._problem(key_node, f"{dotted((*path, key))}: appears twice in the same "
                                         "mapping (keep one)")
-            seen.update([key] if key_node in own else [])
+            seen.update([key] if id(key_node) in own else [])
             sub = (*path, key)
             self.lines[sub] = key_node.start_mark.line + 1
             out[key] = self.build(value_node, sub)
         return out
 
-    def _scalar(self, node: yaml.Node) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
         """The value; text the YAML resolver cannot construct (2021-13-01) stays text,
-        for the schema to report with its path.
+        for the schema to report with its path, but a value an explicit tag cannot
+        make (``!!bool maybe``) is a problem here.
         """
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except (ValueError, OverflowError):
+        if node.tag in _AS_TEXT:
             return node.value
+        if node.tag not in SCALAR_TAGS:
+            allowed = ", ".join(map(_tag, SCALAR_TAGS))
+            self._problem(node, f"invalid YAML: the tag {_tag(node.tag)} is not allowed "
+                                f"(remove the tag; allowed on a value: {allowed})")
+            return node.value
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError, KeyError, AttributeError, TypeError, IndexError):
+            value = None
+        if not self._readable(node, value):
+            if not _explicit(self.loader, node):
+                return node.value
+            self._problem(node, f"invalid YAML: {shown(node.value)} cannot be read as "
+                                f"{_tag(node.tag)} (remove the tag or fix the value)")
+            return node.value
+        if isinstance(value, str) and _SURROGATE.search(value):
+            self._problem(node, f"{dotted(path)}: {shown(value)} holds a lone surrogate, "
+                                "which is not a character; write the character itself")
+        return value
+
+    @staticmethod
+    def _readable(node: yaml.ScalarNode, value: Any) -> bool:
+        """Whether ``value`` is what the tag asks for: ``!!null`` reads any text as None."""
+        if node.tag == _CORE + "null":
+            return bool(_NULL.match(node.value))
+        return value is not None
+
+
+def _explicit(loader: _Loader, node: yaml.ScalarNode) -> bool:
+    """Whether the node's tag was written in the file rather than resolved from its text."""
+    plain = node.style is None
+    return node.tag != loader.resolve(yaml.ScalarNode, node.value, (plain, not plain))
+
+
+def _tag(tag: str) -> str:
+    """A tag as written in a file: ``!!bool`` rather than ``tag:yaml.org,2002:bool``."""
+    return clip("!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag, 40)
 
 
 def _yaml_problem(exc: yaml.YAMLError, text: str, file: str) -> str:
@@ -159,16 +296,29 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, file: str) -> str:
                 "allowed in a YAML file")
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
-        where = f":{mark.line + 1}" if mark else ""
+        where = f":{mark.line + 1}" if mark else ":1"
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
             problem += f" ({exc.context} on line {exc.context_mark.line + 1})"
+        if mark and _tab_indented(text, mark.line):
+            problem += "; indent with spaces, not tabs"
         return f"{file}{where}: invalid YAML: {problem}"
-    return f"{file}: invalid YAML: {str(exc).splitlines()[0]}"
+    return f"{file}:1: invalid YAML: {str(exc).splitlines()[0]}"
+
+
+def _tab_indented(text: str, line: int) -> bool:
+    """Whether the 0-based ``line`` of ``text`` starts with a tab among its indentation."""
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return False
+    row = text[start: text.find("\n", start) if "\n" in text[start:] else len(text)]
+    return "\t" in row[: len(row) - len(row.lstrip(" \t"))]
 
 
 def load_text(text: str, file: str) -> Source:
-    """Parse YAML text; a syntax error becomes a one-line ``ScenarioError``."""
+    """Parse YAML text; a syntax error or a file over the limits is a ``ScenarioError``."""
     loader = None
     try:
         loader = _Loader(text)
@@ -177,6 +327,8 @@ def load_text(text: str, file: str) -> Source:
         data = builder.build(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise ScenarioError([_yaml_problem(exc, text, file)]) from None
+    except _Refused as exc:
+        raise ScenarioError([f"{file}:{exc.mark.line + 1}: {exc.text}"]) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -185,17 +337,50 @@ def load_text(text: str, file: str) -> Source:
     return Source(data, builder.lines, file)
 
 
+class Unreadable(Exception):
+    """A file that cannot be read, and why in a few words (``no such file``)."""
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, at most ``MAX_FILE_BYTES``; ``Unreadable`` says why not."""
+    try:
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise Unreadable("no such file") from None
+    except IsADirectoryError:
+        raise Unreadable("is a directory, expected a scenario file (.yaml)") from None
+    except OSError as exc:
+        raise Unreadable(f"cannot read: {(exc.strerror or str(exc)).lower()}") from None
+    except (ValueError, UnicodeError):
+        raise Unreadable("cannot read: the name holds a character no file name can") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise Unreadable(f"is larger than {MAX_FILE_BYTES // 1_000_000} MB, the most a "
+                         "scenario file can be")
+    return raw
+
+
+def decode(raw: bytes, file: str) -> str:
+    """The file's text; bytes that are not UTF-8 are one message with their line."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[start: exc.start].decode("utf-8", errors="replace")) + 1
+        raise ScenarioError([f"{file}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} "
+                             f"at column {column}); save the file as UTF-8"]) from None
+
+
 def load_file(path: Path) -> Source:
     """Read and parse a YAML file; a missing or unreadable file is a user error."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([f"{path}: no such file"]) from None
-    except IsADirectoryError:
-        raise ScenarioError([f"{path}: is a directory, expected a scenario file (.yaml)"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"{path}: cannot read: {exc}"]) from None
-    return load_text(text, str(path))
+        raw = read_bytes(path)
+    except Unreadable as exc:
+        raise ScenarioError([f"{path}: {exc}"]) from None
+    source = load_text(decode(raw, str(path)), str(path))
+    source.raw = [raw]
+    return source
 
 
 def by_file_and_line(message: str) -> tuple[str, int, str]:
@@ -207,8 +392,9 @@ def by_file_and_line(message: str) -> tuple[str, int, str]:
 
 
 def dotted(path: Path_) -> str:
-    """``("moves", 3, "count")`` as ``moves[3].count``."""
+    """``("moves", 3, "count")`` as ``moves[3].count``; a long key is shortened."""
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        text += f"[{part}]" if isinstance(part, int) else (
+            f".{clip(part, 40)}" if text else clip(part, 40))
     return text or "scenario"
