@@ -11,13 +11,15 @@ too, and each command imports only what it uses.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import ParityUserError
 
@@ -30,6 +32,7 @@ USER_ERROR = 2
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``parity`` and ``python -m sim``."""
+    previous = _catch_interrupts()
     try:
         args = _parser().parse_args(argv)
         return args.handler(args)
@@ -42,6 +45,33 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `parity ... | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _catch_interrupts() -> Any:
+    """Make Ctrl-C end the command at once, wherever it is: remove what the output being
+    written has made, say so in one line, exit 130. An exception could be swallowed in
+    an import's clean-up or land in Python's own machinery; this cannot.
+
+    Returns the handler it replaced (None off the main thread, where it does nothing).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    from sim import destination
+
+    def stop(_signum: int, _frame: Any) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        destination.abandon()
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+        interrupted()
+        with contextlib.suppress(Exception):
+            sys.stderr.flush()
+        os._exit(130)
+
+    return signal.signal(signal.SIGINT, stop)
 
 
 def interrupted(quiet: bool = False) -> int:

@@ -55,6 +55,9 @@ _LEGACY_KEY = {"run": "summary.json", "compare": "differences.csv"}
 
 #: Output directories this process has swapped into place, for the interrupt message.
 committed: list[Path] = []
+#: What an output being written has made so far, for ``abandon`` to remove: the
+#: staging directory, the lock file, and the parent directories made for it.
+_pending: dict[str, Any] = {}
 
 _REASONS = {
     errno.EROFS: "the file system is read-only",
@@ -157,12 +160,13 @@ def staged(out_dir: Path, force: bool = False, command: str = "run") -> Iterator
     check_destination(out_dir, force)
     made: list[Path] = []
     try:
-        made = _make_parents(out_dir.parent)
+        made = _pending["made"] = _make_parents(out_dir.parent)
         with _locked(out_dir):
             _clean_leftovers(out_dir)
             check_destination(out_dir, force)  # old output a kill stranded may be back
             staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.parity-new-",
                                             dir=out_dir.parent))
+            _pending["staging"] = staging
             try:
                 staging.chmod(0o755)
                 yield staging
@@ -181,6 +185,22 @@ def staged(out_dir: Path, force: bool = False, command: str = "run") -> Iterator
     except BaseException:
         _remove_made(made)
         raise
+    finally:
+        _pending.clear()
+
+
+def abandon() -> None:
+    """Remove what the output being written has made so far: for a Ctrl-C handler that
+    ends the process at once, wherever the work was.
+    """
+    staging, lock = _pending.get("staging"), _pending.get("lock")
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+    if lock is not None:
+        with suppress(OSError):
+            os.unlink(lock)
+    _remove_made(_pending.get("made", []))
+    _pending.clear()
 
 
 def _make_parents(directory: Path) -> list[Path]:
@@ -226,6 +246,7 @@ def _locked(out_dir: Path) -> Iterator[None]:
         except FileNotFoundError:
             pass
         os.close(fd)
+    _pending["lock"] = path
     try:
         yield
     finally:
