@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import TYPE_CHECKING, Any
 
+from sim.scenario.schema import MAX_POSITIONS
+
 if TYPE_CHECKING:
     from sim.moves.base import Move
     from sim.scenario.schema import Scenario
@@ -79,6 +81,10 @@ def check_move(scenario: Scenario | Frame, move: Move, earliest: dt.date | None 
     if not first <= move.date <= frame.end:
         problems.append(("date", f"{move.date} is outside the scenario "
                                  f"(allowed: {first} to {frame.end})"))
+    count = getattr(move, "count", None)
+    if count is not None and count > MAX_POSITIONS:
+        problems.append(("count", f"{_number(count)} is more people than a mission may have "
+                                  f"(allowed: at most {MAX_POSITIONS:,})"))
     if move.actor not in sides:
         problems.append(("actor", f"unknown side '{move.actor}' {one_of(move.actor, sides)}"))
         return problems
@@ -94,6 +100,11 @@ def check_move(scenario: Scenario | Frame, move: Move, earliest: dt.date | None 
     if deadline is not None and deadline < move.date:
         problems.append(("deadline", f"{deadline} is before the move's date {move.date}"))
     return problems
+
+
+def _number(value: int) -> str:
+    """A whole number as a message shows it: a number of hundreds of digits by its length."""
+    return f"{value:,}" if value < 10**15 else f"a number of {len(str(value))} digits"
 
 
 def check_moves(scenario: Scenario | Frame, moves: list[tuple[int, Move]] | None = None,

@@ -34,6 +34,9 @@ def load_scenario(path: str | Path) -> Scenario:
     for raw in source.raw:  # the bytes read, base first: not read again
         digest.update(raw)
     scenario._sha256 = digest.hexdigest()
+    from sim.scenario.plausibility import warnings_for  # kept to this one edit of the file
+
+    scenario._warnings = warnings_for(scenario, source)  # valid but implausible, with lines
     return scenario
 
 

@@ -1,11 +1,14 @@
 """The scenario file's schema: sides, their starting missions, and dated moves.
 
-Field descriptions here are the reference documentation of the format.
+Field descriptions here are the reference documentation of the format, and
+``LIMITS`` its stated limits: what a valid file can cost in time and memory is
+bounded, and a value past a limit is refused with the limit in the message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Literal, Union
 
 from pydantic import (
@@ -19,8 +22,77 @@ from pydantic import (
 )
 
 from sim.moves import MOVES
-from sim.policies import PolicySpec, Scripted
+from sim.policies import BY_NAME as POLICY_CLASSES
+from sim.policies import Policy, PolicySpec, Scripted
+from sim.scenario.plausibility import (
+    EVENTS_PER_TOUR,
+    SECONDS_PER_EVENT,
+    cost_text,
+    duration,
+    estimated_events,
+    warnings_for,
+)
 from sim.talks import Talks
+
+#: Most years from start to end. `end: 9999-12-31` would otherwise run for a minute and
+#: write hundreds of megabytes; two centuries is far past any question the model answers.
+MAX_YEARS = 200
+#: Most positions, expatriate plus local, of one side's mission (so of one post too, and
+#: the most one expulsion can take). The largest missions in the world are in the low
+#: thousands; a mission of 100,000 expatriates takes about 400 MB.
+MAX_POSITIONS = 100_000
+#: Most events a run may be estimated to make (``plausibility.estimated_events``), about
+#: 100 s at 5 µs an event: the limit on time the others leave open (a large mission with
+#: very short tours over two centuries).
+MAX_EVENTS = 20_000_000
+
+
+@dataclass(frozen=True)
+class PolicyLimit:
+    """A bound on a policy parameter whose extreme values break a run or never end it."""
+
+    key: str
+    least: float | None
+    most: float | None
+    why: str
+
+    def problem(self, policy: Policy) -> str | None:
+        """What is wrong with the policy's value of ``key``, or None (or if it has none)."""
+        value = getattr(policy, self.key, None)
+        if value is None:
+            return None
+        if self.least is not None and not value >= self.least:
+            return f"{self.key}: {value:g} (allowed: at least {self.least:,g}: {self.why})"
+        if self.most is not None and not value <= self.most:
+            return f"{self.key}: {value:g} (allowed: at most {self.most:,g}: {self.why})"
+        return None
+
+    @property
+    def where(self) -> str:
+        """The key as the reference names it: with the policies that have it."""
+        having = [name for name, cls in POLICY_CLASSES.items() if self.key in cls.model_fields]
+        owners = "every policy" if len(having) == len(POLICY_CLASSES) else ", ".join(
+            f"`{name}`" for name in having)
+        return f"{owners}: `{self.key}`"
+
+    @property
+    def bound(self) -> str:
+        """The limit in words, as the reference lists it."""
+        return (f"at least {self.least:,g}" if self.least is not None
+                else f"at most {self.most:,g}")
+
+
+#: Bounds on policy parameters, checked on every side's policy that has the parameter.
+POLICY_LIMITS: list[PolicyLimit] = [
+    PolicyLimit("misperception", None, 5.0, "a spread of 5 already reads an expulsion of 10 "
+                "as anything from 0.0006 to 180,000; beyond it sizes overflow"),
+    PolicyLimit("scale", None, 100.0, "an answer 100 times the move is no longer "
+                "proportional; beyond it sizes overflow"),
+    PolicyLimit("size", None, float(MAX_POSITIONS), "no move takes more people than a "
+                "mission may have"),
+    PolicyLimit("interval_days", 1.0, None, "moves are made on days; shorter intervals only "
+                "make events"),
+]
 
 
 class _Strict(BaseModel):
@@ -35,8 +107,10 @@ class PostSpec(_Strict):
     kind: Literal["embassy", "consulate", "trade_mission", "annex", "un_mission"] = Field(
         description="embassies and consulates count in `posts_open`"
     )
-    expat: int = Field(ge=0, description="expatriate positions, all filled at the start")
-    local: int = Field(default=0, ge=0, description="local employee positions, filled at the start")
+    expat: int = Field(ge=0, le=MAX_POSITIONS,
+                       description="expatriate positions, all filled at the start")
+    local: int = Field(default=0, ge=0, le=MAX_POSITIONS,
+                       description="local employee positions, filled at the start")
     consular_share: float = Field(
         default=0.0, ge=0, le=1, description="share of the mission's visa work done here"
     )
@@ -119,6 +193,23 @@ class SideSpec(_Strict):
     policy: PolicySpec = Field(default_factory=Scripted,
                                description="how the side decides moves the file does not script")
 
+    @field_validator("posts")
+    @classmethod
+    def _positions_bounded(cls, posts: list[PostSpec]) -> list[PostSpec]:
+        total = sum(post.expat + post.local for post in posts)
+        if total > MAX_POSITIONS:
+            raise ValueError(f"the posts have {total:,} positions, expatriate and local "
+                             f"(allowed: at most {MAX_POSITIONS:,} per side)")
+        return posts
+
+    @field_validator("policy")
+    @classmethod
+    def _policy_bounded(cls, policy: Policy) -> Policy:
+        problems = [p for limit in POLICY_LIMITS if (p := limit.problem(policy))]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return policy
+
 
 #: Any move of the catalogue, chosen by its ``move:`` name.
 MoveSpec = Annotated[Union[tuple(MOVES)], Field(discriminator="move")]  # noqa: UP007
@@ -154,6 +245,8 @@ class Scenario(_Strict):
     talks: Talks = Field(default_factory=Talks, description="talks rounds and how they go")
 
     _file: str = PrivateAttr(default="")
+    _sha256: str = PrivateAttr(default="")
+    _warnings: list[str] | None = PrivateAttr(default=None)
 
     @field_validator("end")
     @classmethod
@@ -161,8 +254,27 @@ class Scenario(_Strict):
         start = info.data.get("start")
         if start is not None and end < start:
             raise ValueError(f"{end} is before start ({start})")
+        if start is not None and end > years_after(start, MAX_YEARS):
+            years = (end - start).days / 365.25
+            shown = f"{years:.0f}" if years >= MAX_YEARS + 1 else f"{years:.1f}"
+            raise ValueError(f"{end} is {shown} years after start "
+                             f"(allowed: at most {MAX_YEARS} years)")
         return end
-    _sha256: str = PrivateAttr(default="")
+
+    @field_validator("sides")
+    @classmethod
+    def _run_bounded(cls, sides: dict[str, SideSpec], info: ValidationInfo
+                     ) -> dict[str, SideSpec]:
+        start, end, sample_days = (info.data.get(k) for k in ("start", "end", "sample_days"))
+        if start is None or end is None or sample_days is None or len(sides) != 2:
+            return sides  # reported where the horizon or the sides are wrong
+        days = (end - start).days + 1
+        if estimated_events(sides, days, sample_days) > MAX_EVENTS:
+            raise ValueError(
+                f"{cost_text(sides, days, sample_days)} (allowed: at most {MAX_EVENTS:,} "
+                f"events, about {duration(MAX_EVENTS * SECONDS_PER_EVENT)}: shorten the "
+                "horizon, or have fewer expatriate positions or longer tours)")
+        return sides
 
     @property
     def file(self) -> str:
@@ -173,6 +285,17 @@ class Scenario(_Strict):
     def sha256(self) -> str:
         """Hash of the file's bytes, stored with every output for provenance."""
         return self._sha256
+
+    @property
+    def warnings(self) -> list[str]:
+        """What is valid but implausible, one line each (see ``sim.scenario.plausibility``).
+
+        Set with lines by the loader; a scenario built in code gets them, without
+        lines, on first use. They never stop a run: they say what to check.
+        """
+        if self._warnings is None:
+            self._warnings = warnings_for(self)
+        return list(self._warnings)
 
     def other(self, side: str) -> str:
         """The side facing ``side``."""
@@ -185,3 +308,32 @@ class Scenario(_Strict):
     def date(self, day: float) -> dt.date:
         """The calendar date of a simulation time."""
         return self.start + dt.timedelta(days=int(day))
+
+
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (29 February becomes 28), or the last day there is."""
+    if (day.month, day.day) == (2, 29):
+        day = day.replace(day=28)
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date.max
+
+
+#: Every stated limit, as the reference lists it: where, the limit, and why.
+LIMITS: list[tuple[str, str, str]] = [
+    ("`end`", f"at most {MAX_YEARS} years after `start`",
+     "a horizon of centuries answers no question the model can, and costs minutes and "
+     "hundreds of megabytes"),
+    ("`posts[].expat`, `posts[].local`", f"at most {MAX_POSITIONS:,} each",
+     "the largest missions in the world have a few thousand staff"),
+    ("`sides.<id>.posts`", f"at most {MAX_POSITIONS:,} positions, expatriate and local, in "
+     "all", "memory grows with the expatriates: about 400 MB at the limit"),
+    ("`expel`: `count`", f"at most {MAX_POSITIONS:,}",
+     "no expulsion takes more people than a mission may have"),
+    ("`sides`: the run", f"at most {MAX_EVENTS:,} events estimated (about "
+     f"{duration(MAX_EVENTS * SECONDS_PER_EVENT)})",
+     f"the estimate is {EVENTS_PER_TOUR} events a tour of each expatriate position and one "
+     "a sample (see Warnings); it bounds the time the other limits leave open"),
+    *[(limit.where, limit.bound, limit.why) for limit in POLICY_LIMITS],
+]
