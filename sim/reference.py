@@ -16,8 +16,10 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from sim.moves import MOVES, Move
-from sim.policies import POLICIES, Policy
+from sim.policies import POLICIES, Policy, aliases_of
+from sim.scenario import plausibility
 from sim.scenario.schema import (
+    LIMITS,
     DropMoves,
     PostSpec,
     PropertySpec,
@@ -115,19 +117,46 @@ def field_table(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[str]
 
 def catalogue(title: str, classes: list[type[BaseModel]], tag: str, skip: tuple[str, ...],
               extra: str) -> list[str]:
-    """A section per move or policy: its summary, its rule and its parameters."""
+    """A section per move or policy: its summary, its rule, its aliases and its parameters."""
     lines = [f"## {title}", "", extra, ""]
     for cls in classes:
         name = cls.model_fields[tag].default
         paragraphs = [" ".join(p.split()) for p in (cls.__doc__ or "").strip().split("\n\n")]
         lines += [f"### `{name}`", "", f"*{cls.summary[0].upper()}{cls.summary[1:]}.*", ""]
         lines += [line for p in paragraphs for line in (p, "")]
+        aliases = aliases_of(name) if issubclass(cls, Policy) else []
+        if aliases:
+            lines += ["Also written: " + ", ".join(f"`{a}`" for a in aliases) + ".", ""]
         if hasattr(cls, "classifier"):
             tags = ", ".join(f"{k}: {v}" for k, v in cls.classifier.items())
             lines += [f"Classifier: {tags}.", ""]
         table = field_table(cls, skip=skip)
         lines += (table if len(table) > 2 else ["No parameters."]) + [""]
     return lines
+
+
+def limits_section() -> list[str]:
+    """The stated limits: what a valid file can cost is bounded, and each bound is here."""
+    rows = ["| key | limit | why |", "|---|---|---|"]
+    rows += [f"| {where} | {limit} | {why} |" for where, limit, why in LIMITS]
+    return ["## Limits", "",
+            "A value past a limit is an error that states the limit, e.g. `end: 9999-12-31 "
+            "is 7983 years after start (allowed: at most 200 years)`.", "", *rows, ""]
+
+
+def warnings_section() -> list[str]:
+    """What a valid file is warned of: values a specialist would query."""
+    rows = ["| at | warned when |", "|---|---|"]
+    rows += [f"| {rule.at} | {rule.when} |" for rule in plausibility.RULES]
+    return ["## Warnings", "",
+            "A valid scenario can still be implausible. `parity validate` and `parity run` "
+            "warn of it, one line each as `FILE:LINE: WHERE: what is implausible (why, and "
+            "what is usual)`; a warning does not stop a run. A run is estimated at "
+            f"{plausibility.EVENTS_PER_TOUR} events for each tour of each expatriate "
+            "position (a tour lasts the mean of `tour_years`, or the days a replacement "
+            "takes to arrive if that is longer) and one for each sample, at "
+            f"{plausibility.SECONDS_PER_EVENT * 1e6:g} µs an event: the record replay is "
+            "about 8,000 events.", "", *rows, ""]
 
 
 def scenario_format() -> str:
@@ -145,8 +174,13 @@ def scenario_format() -> str:
     shared = field_table(Policy, skip=("policy",))
     lines += catalogue(
         "Policies", POLICIES, "policy", base,
-        "A side's `policy:` decides the moves the file does not script. Every policy "
-        "takes these parameters besides its own:\n\n" + "\n".join(shared))
+        "A side's `policy:` decides the moves the file does not script. It is written as a "
+        "mapping, `policy: {policy: mirror, lag_days: 20}`, or by its name alone for its "
+        "defaults, `policy: mirror`. A name may be written in any case, with hyphens, "
+        "underscores or spaces between its words, and by the other names listed under "
+        "each policy (`tit-for-tat` is `mirror`). Every policy takes these parameters "
+        "besides its own:\n\n" + "\n".join(shared))
+    lines += limits_section() + warnings_section()
     return "\n".join(lines).rstrip() + "\n"
 
 
