@@ -108,8 +108,8 @@ def _load_base(child: Source, path: Path) -> Source:
 _STAT_ERRORS = {
     errno.ENOENT: "missing",
     errno.ENOTDIR: "missing",
-    errno.ENAMETOOLONG: "is a name too long for the file system (at most 255 bytes "
-                        "a name)",
+    errno.ENAMETOOLONG: "is too long for the file system (at most 255 bytes a name, "
+                        "4,096 a path)",
     errno.ELOOP: "is a loop of symbolic links",
     errno.EACCES: "cannot be reached: permission denied",
 }

@@ -23,9 +23,10 @@ from sim.errors import ScenarioError, clip, shown
 
 Path_ = tuple[Any, ...]
 
-#: Largest scenario file read, in bytes (10 MB; the record replay is 41 kB). Only this
-#: much is read, so a huge file, or a device such as /dev/zero, costs no more.
-MAX_FILE_BYTES = 10_000_000
+#: Largest scenario file read, in bytes: 2 MB, fifty times the record replay. Only this
+#: much is read, so a device such as /dev/zero costs no more; PyYAML reads about half
+#: a megabyte a second at worst (a file of blank lines), so 2 MB loads within 5 s.
+MAX_FILE_BYTES = 2_000_000
 
 #: Deepest nesting of lists and mappings, counted after expanding aliases (a scenario
 #: needs 6). Bounded before building, as PyYAML composes and we build recursively.
@@ -56,6 +57,9 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
         self._aliases = False
+        #: Values composed so far, each alias counted as the values it expands to: the
+        #: document's size once expanded, known before it is built.
+        self._values = 0
         #: Values and nesting depth of each list and mapping composed, by id.
         self._sizes: dict[int, tuple[int, int]] = {}
 
@@ -68,7 +72,9 @@ class _Loader(yaml.SafeLoader):
                     and id(node) not in self._sizes:
                 raise _Refused(event.start_mark,
                                "invalid YAML: an alias refers to a node that contains it")
+            self._count(self._sizes.get(id(node), (1, 0))[0], event.start_mark)
             return super().compose_node(parent, index)
+        self._count(1, event.start_mark)
         if isinstance(event, yaml.CollectionStartEvent) and self._depth >= MAX_DEPTH:
             raise _Refused(event.start_mark, _too_deep(expanded=False))
         self._depth += 1
@@ -80,6 +86,12 @@ class _Loader(yaml.SafeLoader):
             self._measure(node)
         return node
 
+    def _count(self, values: int, mark: yaml.Mark) -> None:
+        """Add ``values`` to the document's size; refuse it beyond ``MAX_VALUES``."""
+        self._values += values
+        if self._values > MAX_VALUES:
+            raise _Refused(mark, _too_many(self._aliases))
+
     def _measure(self, node: yaml.Node) -> None:
         """Note the values and depth ``node`` expands to; refuse it beyond the limits."""
         children = (node.value if isinstance(node, yaml.SequenceNode)
@@ -87,8 +99,6 @@ class _Loader(yaml.SafeLoader):
         sizes = [self._sizes.get(id(c), (1, 0)) for c in children]
         values = 1 + sum(v for v, _ in sizes)
         depth = 1 + max((d for _, d in sizes), default=0)
-        if values > MAX_VALUES:
-            raise _Refused(node.start_mark, _too_many(self._aliases))
         if depth > MAX_DEPTH:
             raise _Refused(node.start_mark, _too_deep(expanded=True))
         self._sizes[id(node)] = (values, depth)
@@ -297,13 +307,24 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, file: str) -> str:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}" if mark else ":1"
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
-            problem += f" ({exc.context} on line {exc.context_mark.line + 1})"
+        problem = _worded(exc, mark)
         if mark and _tab_indented(text, mark.line):
             problem += "; indent with spaces, not tabs"
         return f"{file}{where}: invalid YAML: {problem}"
     return f"{file}:1: invalid YAML: {str(exc).splitlines()[0]}"
+
+
+def _worded(exc: yaml.MarkedYAMLError, mark: yaml.Mark | None) -> str:
+    """PyYAML's problem, with its context when that is on another line, in one phrase."""
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    context, first = exc.context, exc.context_mark
+    if not (context and first and mark and first.line != mark.line):
+        return problem
+    if problem == "second occurrence":  # "found duplicate anchor 'x'; first occurrence"
+        return f"{context.split(';')[0]} (first on line {first.line + 1}); rename one"
+    if problem.startswith("but found"):  # "expected a single document ..."
+        return f"{context} (from line {first.line + 1}), {problem}"
+    return f"{problem} ({context} on line {first.line + 1})"
 
 
 def _tab_indented(text: str, line: int) -> bool:
@@ -355,8 +376,8 @@ def read_bytes(path: Path) -> bytes:
     except (ValueError, UnicodeError):
         raise Unreadable("cannot read: the name holds a character no file name can") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise Unreadable(f"is larger than {MAX_FILE_BYTES // 1_000_000} MB, the most a "
-                         "scenario file can be")
+        raise Unreadable(f"is larger than {MAX_FILE_BYTES / 1e6:g} MB, the most a scenario "
+                         "file can be")
     return raw
 
 
