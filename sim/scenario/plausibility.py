@@ -107,9 +107,10 @@ def cost_text(sides: Mapping[str, SideSpec], days: int, sample_days: int) -> str
     """What makes a run long, and how long: the text of the warning and of the limit."""
     events = estimated_events(sides, days, sample_days)
     positions = sum(expat_positions(side) for side in sides.values())
-    tour = sum(mean_tour_days(side) for side in sides.values()) / len(sides) / YEAR
+    tour = sum(expat_positions(side) * mean_tour_days(side)  # the average position's
+               for side in sides.values()) / max(1, positions) / YEAR
     return (f"about {events:,} events to simulate ({positions:,} expatriate positions over "
-            f"{days / YEAR:.0f} years, tours of {tour:.3g} years on average), about "
+            f"{days / YEAR:.0f} years, tours of {tour:.2g} years on average), about "
             f"{duration(events * SECONDS_PER_EVENT)} at 5 µs an event")
 
 
