@@ -49,12 +49,23 @@ def shown(value: Any, limit: int = SHOWN) -> str:
     """``repr(value)`` short enough to echo in a message: a 10,000-character name or a
     nested mapping is cut to ``limit`` characters and marked with an ellipsis.
     """
-    return capped(_huge(value) or repr(value), limit)
+    text = _huge(value) or repr(value)
+    if len(text) > limit and isinstance(value, dict | list):
+        text = _described(value)
+    return capped(text, limit)
 
 
 def clip(value: Any, limit: int = SHOWN) -> str:
     """``str(value)`` short enough to echo in a message (see :func:`shown`)."""
     return capped(_huge(value) or str(value), limit)
+
+
+def _described(value: dict[Any, Any] | list[Any]) -> str:
+    """A long list or mapping in words: what it is, its size, a mapping's first keys."""
+    if isinstance(value, list):
+        return f"a list of {len(value):,} items"
+    keys = ", ".join(clip(k, 20) for k in list(value)[:3])
+    return f"a mapping of {len(value):,} keys: {keys}" if len(value) > 1 else f"a mapping: {keys}"
 
 
 def _huge(value: Any) -> str | None:

@@ -92,7 +92,7 @@ def _load_base(child: Source, path: Path) -> Source:
     kind = _kind(path)
     if kind == "missing":
         raise _extends_error(child, f"no scenario file {name} (looked for "
-                                    f"{clip(path, 200)}){_nearby(path)}")
+                                    f"{clip(path, 200)}){_nearby(path, child.data['extends'])}")
     if kind != "file":
         raise _extends_error(child, f"{name} {kind}")
     try:
@@ -130,7 +130,7 @@ def _kind(path: Path) -> str:
     return "file"
 
 
-def _nearby(path: Path) -> str:
+def _nearby(path: Path, name: str) -> str:
     """``; did you mean 'x.yaml'?`` for a YAML file in the same folder with a close name."""
     try:
         with os.scandir(path.parent) as entries:
@@ -141,7 +141,12 @@ def _nearby(path: Path) -> str:
     stems = {Path(n).stem: n for n in names}
     close = get_close_matches(path.stem, list(stems), n=1) or [
         s for s in stems if len(path.stem) >= 3 and s.startswith(path.stem)][:1]
-    return f"; did you mean {shown(stems[close[0]])}?" if close else ""
+    if not close:
+        return ""
+    try:  # as the user would write it: `bases/small.yaml` for `bases/smal.yaml`
+        return f"; did you mean {shown(str(Path(name).with_name(stems[close[0]])))}?"
+    except ValueError:  # a name such as `..` has no last part to replace
+        return f"; did you mean {shown(stems[close[0]])}?"
 
 
 def _merge(base: Source, child: Source) -> Source:
@@ -160,6 +165,9 @@ def _merge(base: Source, child: Source) -> Source:
     if "drop_moves" in child.data:
         data["drop_moves"] = child.data["drop_moves"]
     lines, files = _merged_lines(base, child, kept)
+    if "sides" in base.data and not isinstance(base.data["sides"], dict):
+        lines[("sides",)] = base.lines[("sides",)]  # the mistake is the base's
+        files[("sides",)] = base.files.get(("sides",), base.file)
     merged = Source(data, lines, child.file, files)
     merged.chain = [*base.chain, *child.chain]
     merged.raw = [*base.raw, *child.raw]
@@ -241,7 +249,7 @@ def _merge_sides(base: Source, child: Source, problems: list[str]) -> Any:
     """
     base_sides = base.data.get("sides")
     if not isinstance(base_sides, dict):
-        return base_sides
+        return base_sides  # the schema reports it, at the base's line (see _merge)
     sides = {k: dict(v) if isinstance(v, dict) else v for k, v in base_sides.items()}
     over = child.data.get("sides")
     if over is None:

@@ -42,6 +42,8 @@ _CORE = "tag:yaml.org,2002:"
 SCALAR_TAGS = tuple(_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 #: Tags PyYAML gives ``<<`` and ``=`` when they are not keys: read as text.
 _AS_TEXT = (_CORE + "merge", _CORE + "value")
+#: PyYAML's longest key (a "simple key"): a longer one is a syntax error.
+_MAX_KEY = 1024
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -310,6 +312,9 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, file: str) -> str:
         problem = _worded(exc, mark)
         if mark and _tab_indented(text, mark.line):
             problem += "; indent with spaces, not tabs"
+        elif exc.context_mark and len(_row(text, exc.context_mark.line)) > _MAX_KEY \
+                and exc.context == "while scanning a simple key":
+            problem += f" (a key is at most {_MAX_KEY:,} characters)"
         return f"{file}{where}: invalid YAML: {problem}"
     return f"{file}:1: invalid YAML: {str(exc).splitlines()[0]}"
 
@@ -329,13 +334,19 @@ def _worded(exc: yaml.MarkedYAMLError, mark: yaml.Mark | None) -> str:
 
 def _tab_indented(text: str, line: int) -> bool:
     """Whether the 0-based ``line`` of ``text`` starts with a tab among its indentation."""
+    row = _row(text, line)
+    return "\t" in row[: len(row) - len(row.lstrip(" \t"))]
+
+
+def _row(text: str, line: int) -> str:
+    """The 0-based ``line`` of ``text`` ('' past its end)."""
     start = 0
     for _ in range(line):
         start = text.find("\n", start) + 1
         if start == 0:
-            return False
-    row = text[start: text.find("\n", start) if "\n" in text[start:] else len(text)]
-    return "\t" in row[: len(row) - len(row.lstrip(" \t"))]
+            return ""
+    end = text.find("\n", start)
+    return text[start: end if end >= 0 else len(text)]
 
 
 def load_text(text: str, file: str) -> Source:
@@ -355,6 +366,8 @@ def load_text(text: str, file: str) -> Source:
             loader.dispose()
     if builder.problems:
         raise ScenarioError(builder.problems)
+    if () in builder.lines:  # a null document `---` starts after the file's last line
+        builder.lines[()] = min(builder.lines[()], text.count("\n") or 1)
     return Source(data, builder.lines, file)
 
 
