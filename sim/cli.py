@@ -171,7 +171,7 @@ def _load(path: Path) -> Scenario:
     from sim.scenario import load_scenario
 
     scenario = load_scenario(path)
-    for line in getattr(scenario, "warnings", []):
+    for line in scenario.warnings:
         print(f"warning: {line}", file=sys.stderr)
     return scenario
 
@@ -241,14 +241,15 @@ def _validate(args: argparse.Namespace) -> int:
         except ParityUserError as exc:
             problems.extend(str(exc).splitlines())
             continue
-        warnings = list(getattr(scenario, "warnings", []))
+        warnings = list(scenario.warnings)
         if args.strict:
             problems.extend(warnings)
         else:
             for line in warnings:
                 print(f"warning: {line}", file=sys.stderr)
         if not (args.strict and warnings):
-            print(f"{path}: ok" + (f" ({len(warnings)} warnings)" if warnings else ""))
+            noted = f" ({len(warnings)} warning{'s' if len(warnings) > 1 else ''})"
+            print(f"{path}: ok" + (noted if warnings else ""))
     if problems:
         raise ParityUserError("\n".join(problems))
     return 0
