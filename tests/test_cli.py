@@ -147,3 +147,30 @@ def test_python_dash_m_sim_is_the_same_command(tmp_path):
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert done.stderr.strip() == f"error: {tmp_path / 'nope.yaml'}: no such file"
+
+
+IMPLAUSIBLE = SMALL.replace("move: expel, count: 5,", "move: expel, count: 5000,")
+
+
+def test_validate_prints_a_warning_and_succeeds(tmp_path, capsys):
+    """Implausible but valid input is a `warning:` line with its file and line; exit 0."""
+    scenario = write(tmp_path, IMPLAUSIBLE)
+    code, out, err = run(capsys, "validate", scenario)
+    assert code == 0 and out == f"{scenario}: ok (1 warning)\n"
+    assert err == (f"warning: {scenario}:18: moves[0].count: expels 5000 but the A mission has "
+                   "40 expatriate positions at the start (an expulsion takes expatriates only)\n")
+
+
+def test_validate_strict_makes_warnings_errors(tmp_path, capsys):
+    """With --strict a warning is an error: exit 2, and the file is not reported ok."""
+    scenario = write(tmp_path, IMPLAUSIBLE)
+    code, out, err = run(capsys, "validate", "--strict", scenario)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: {scenario}:18: moves[0].count: expels 5000")
+
+
+def test_run_prints_warnings_and_runs(tmp_path, capsys):
+    """`parity run` shows the warnings, then runs the scenario as written."""
+    code, _, err = run(capsys, "run", write(tmp_path, IMPLAUSIBLE), "--out", tmp_path / "o",
+                       "--no-figures")
+    assert code == 0 and err.startswith("warning: ") and len(err.splitlines()) == 1
