@@ -18,6 +18,7 @@ from sim.metrics import SIDE_METRICS
 from sim.model import Simulation
 from sim.moves import BY_NAME, IN_FORCE, INSTRUMENTS, IRRITANTS, MOVES, Lift, Move
 from sim.moves.base import Move as BaseMove
+
 from .harness import CASES, UNDOES, make_move
 
 NAMES = list(BY_NAME)
