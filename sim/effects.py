@@ -1,20 +1,45 @@
-"""What moves do to a mission: expulsions, ceilings, closures, consular work, tenure.
+"""What moves do to a mission: expulsions, ceilings, closures, consular work.
 
-Each move in ``sim.moves`` calls one of these; they change positions and
-people, and record in the measure what lifting it must give back.
+The moves in ``sim.moves`` act through these (``Context.effects``); they change
+positions and people, and return what lifting the move must give back, for the
+move to keep in its measure's state.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
-from sim.staffing import YEAR
+from sim.scenario.schema import Scenario
+from sim.staffing import Staffing
 from sim.state import EMBASSY, Application, Expat, Mission, Post
+from sim.streams import Streams
 
 
 class Effects:
-    """The effects of moves on a ``Simulation`` (a mixin: ``self`` is the simulation)."""
+    """The effects of moves on the missions of a run, carried out through its staffing."""
+
+    def __init__(self, scenario: Scenario, streams: Streams, staffing: Staffing):
+        """Effects on the scenario's missions; people come and go through ``staffing``."""
+        self.scenario, self.streams, self.staffing = scenario, streams, staffing
+
+    # -- passed on to staffing: what moves need of it --------------------------
+
+    def recruit(self, mission: Mission) -> None:
+        """Seek visas for vacancies and hire locals, within any ceiling."""
+        self.staffing.recruit(mission)
+
+    def release_held(self, mission: Mission) -> None:
+        """Decide again now the applications held for a quota."""
+        self.staffing.release_held(mission)
+
+    def reconsider_tours(self, mission: Mission) -> None:
+        """Recompute everyone's leaving day after a tenure limit changes."""
+        self.staffing.reconsider_tours(mission)
+
+    def lay_off_locals(self, mission: Mission) -> None:
+        """Every local employee goes (their positions stay, to be refilled if allowed)."""
+        for post in mission.posts.values():
+            post.local = 0
 
     # -- what moves do to staff -----------------------------------------------
 
@@ -26,11 +51,11 @@ class Effects:
         abolished: dict[str, list[int]] = {}
         for i in chosen:
             expat = pool[i]
-            self._remove_expat(mission, expat)
+            self.staffing.remove_expat(mission, expat)
             self._abolish(mission.posts[expat.post], abolished, expats=1)
             for application in [a for a in mission.applications.values()
                                 if a.predecessor == expat.id]:
-                self._drop_application(mission, application)  # the position is gone
+                self.staffing.drop_application(mission, application)  # the position is gone
         return abolished
 
     @staticmethod
@@ -52,14 +77,14 @@ class Effects:
             home = post if post.open else self._relocation_post(mission, post) or post
             home.expat_positions += expats
             post.local_positions += locals_
-        self.recruit(mission)
+        self.staffing.recruit(mission)
 
     def enforce_ceiling(self, mission: Mission, ceiling: int) -> dict[str, list[int]]:
         """Bring the mission down to ``ceiling`` in its own reduction order."""
         for application in sorted(mission.applications.values(), key=lambda a: -a.id):
             if mission.staff_total + mission.pipeline <= ceiling:
                 break
-            self._drop_application(mission, application)
+            self.staffing.drop_application(mission, application)
         abolished: dict[str, list[int]] = {}
         for step in self.scenario.sides[mission.side].reduction_order:
             excess = mission.staff_total - ceiling
@@ -93,7 +118,7 @@ class Effects:
         whose successor has already arrived frees no position.
         """
         for expat in sorted(mission.expats.values(), key=lambda e: (e.leave_at, e.id))[:max(n, 0)]:
-            self._remove_expat(mission, expat)
+            self.staffing.remove_expat(mission, expat)
             post = mission.posts[expat.post]
             if post.expat_vacancies > 0:
                 self._abolish(post, abolished, expats=1)
@@ -109,57 +134,32 @@ class Effects:
 
     def _reassign(self, mission: Mission, expat: Expat, post: Post) -> None:
         """Move an expatriate to another post, under that post's tenure limits."""
-        self._remove_expat(mission, expat)
+        self.staffing.remove_expat(mission, expat)
         expat.post = post.id
         mission.expats[expat.id] = expat
         post.expats += 1
         post.requested += expat.replacement_requested
-        self._update_leave(mission, expat)
+        self.staffing.update_leave(mission, expat)
 
-    def _update_leave(self, mission: Mission, expat: Expat) -> None:
-        """Apply the tenure limits now in force.
-
-        Someone who may now stay longer no longer needs the replacement already
-        sought: it is withdrawn, and sought again in time for the new leaving day.
-        """
-        leave = self._leave_day(mission, expat)
-        if leave == expat.leave_at:
-            return
-        if leave > expat.leave_at and expat.replacement_requested:
-            self._withdraw_replacement(mission, expat)
-        expat.leave_at = leave
-        self._schedule_departure(mission, expat)
-
-    def _withdraw_replacement(self, mission: Mission, expat: Expat) -> None:
-        """The replacement sought for ``expat`` is no longer needed."""
-        for application in [a for a in mission.applications.values()
-                            if a.predecessor == expat.id]:
-            self._drop_application(mission, application, arrived=True)
-        waiting = mission.awaiting.get(expat.post, [])
-        if expat.id in waiting:
-            waiting.remove(expat.id)
-        expat.replacement_requested = False
-        mission.posts[expat.post].requested -= 1
-
-    def close_post(self, mission: Mission, post_id: str) -> dict[str, Any]:
+    def close_post(self, mission: Mission, post_id: str) -> tuple[str | None, int]:
         """Close a post: locals laid off, expatriates and their positions moved
-        (or, with nowhere to go, sent home).
+        (or, with nowhere to go, sent home). Returns where the positions went, and how many.
         """
         post = mission.posts[post_id]
         if not post.open:
-            return {"to": None, "positions": 0}
+            return None, 0
         home = self._relocation_post(mission, post)
         post.open = False
         post.local = 0
-        moved = {"to": home.id if home else None, "positions": post.expat_positions}
+        moved = (home.id if home else None, post.expat_positions)
         for expat in [e for e in mission.expats.values() if e.post == post_id]:
             if home is None:
-                self._remove_expat(mission, expat)
+                self.staffing.remove_expat(mission, expat)
             else:
                 self._reassign(mission, expat, home)
         for application in [a for a in mission.applications.values() if a.post == post_id]:
             if home is None:
-                self._drop_application(mission, application)
+                self.staffing.drop_application(mission, application)
             else:
                 application.post = home.id
                 post.pipeline -= 1
@@ -170,13 +170,13 @@ class Effects:
         post.expat_positions = 0
         return moved
 
-    def reopen_post(self, mission: Mission, post_id: str, moved: dict[str, Any]) -> None:
+    def reopen_post(self, mission: Mission, post_id: str, moved_to: str | None,
+                    positions: int) -> None:
         """Reopen a post, taking back its positions and the staff moved with them."""
         post = mission.posts[post_id]
         post.open = True
-        positions = moved["positions"]
-        if moved["to"] is not None:
-            home = mission.posts[moved["to"]]
+        if moved_to is not None:
+            home = mission.posts[moved_to]
             if not home.open:  # the embassy closed too: take them from where they went
                 substitute = self._relocation_post(mission, post) or home
                 self._owed_less(mission, home.id, min(positions, substitute.expat_positions))
@@ -185,7 +185,7 @@ class Effects:
             home.expat_positions -= positions
             self._move_back(mission, home, post)
         post.expat_positions += positions
-        self.recruit(mission)
+        self.staffing.recruit(mission)
 
     def _move_back(self, mission: Mission, home: Post, post: Post) -> None:
         """Move staff from ``home`` to a reopened ``post`` until ``home`` holds no more than
@@ -206,7 +206,7 @@ class Effects:
                 self._move_application(application, home, post)
             excess -= 1
         unpaired = [a for a in mission.applications.values()
-                    if a.post == home.id and self._predecessor(mission, a) is None]
+                    if a.post == home.id and self.staffing.predecessor(mission, a) is None]
         for application in unpaired[:max(0, excess)]:  # replacements for vacant positions
             self._move_application(application, home, post)
 
@@ -222,36 +222,14 @@ class Effects:
         reopening: so reopening that post later does not take them twice.
         """
         for measure in mission.in_force("close_post"):
-            moved = measure.undo.get("moved")
-            if measure.move.post == post_id and moved:
-                moved["positions"] = max(0, moved["positions"] - positions)
+            moved = measure.state
+            if measure.move.post == post_id and moved.done:
+                moved.positions = max(0, moved.positions - positions)
 
     def set_consular(self, mission: Mission) -> None:
         """Each post's visa work is suspended while any suspension in force covers it."""
         covered: set[str] = set()
         for measure in mission.in_force("suspend_consular"):
-            covered |= measure.undo["covers"]
+            covered |= measure.state.posts
         for post in mission.posts.values():
             post.consular_suspended = post.id in covered
-
-    # -- tenure limits --------------------------------------------------------
-
-    def _leave_day(self, mission: Mission, expat: Expat) -> float:
-        """End of the drawn tour, or earlier under the tenure limits covering the post.
-
-        Under a limit one leaves on reaching it, but not before the limit's
-        deadline: those already over it when it is imposed leave by the deadline.
-        """
-        leave = expat.tour_end
-        for measure in mission.in_force("tenure_limit"):
-            move = measure.move
-            if move.posts is None or expat.post in move.posts:
-                deadline = self.scenario.day(move.deadline or move.date)
-                leave = min(leave, max(expat.arrival + move.years * YEAR, deadline))
-        return max(leave, self.now)
-
-    def reconsider_tours(self, mission: Mission) -> None:
-        """Recompute everyone's leaving day after a tenure limit changes."""
-        for expat in list(mission.expats.values()):
-            self._update_leave(mission, expat)
-

@@ -4,6 +4,10 @@ Only what changes the state is scheduled: a tour ending, a replacement being
 asked for, a visa decision, an arrival, a local hire, a move and its deadline,
 and the monitor's samples. A ten-year run is a few tens of thousands of events.
 
+``Simulation`` composes its parts (the clock, staffing, the effects of moves,
+talks, the sides' policies, the monitor) and keeps the register of measures;
+moves reach the world only through the narrow ``Context`` it hands them.
+
 A run can be advanced to a date, inspected, given a move and continued::
 
     sim = Simulation(scenario, seed=1)
@@ -21,9 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import simpy
-from simpy.events import Timeout
 
+from sim.clock import Clock
 from sim.effects import Effects
 from sim.errors import ParityUserError
 from sim.metrics import Monitor
@@ -59,7 +62,36 @@ def build_mission(side: str, host: str, spec: SideSpec) -> Mission:
     return Mission(side, host, spec.name, posts, {p.id: True for p in spec.properties})
 
 
-class Simulation(Staffing, Effects):
+class MoveContext:
+    """What a move may do to the world (``sim.moves.base.Context``), and nothing else."""
+
+    def __init__(self, sim: Simulation):
+        """The context of ``sim``'s moves."""
+        self._sim = sim
+        self.effects = sim.effects
+        self.mission = sim.mission
+
+    @property
+    def today(self) -> dt.date:
+        """The calendar date now."""
+        return self._sim.today
+
+    def after(self, days: float, measure: Measure, fn: Callable[[], None]) -> None:
+        """Call ``fn`` after ``days`` unless ``measure`` has been lifted by then."""
+        token = measure.token
+        self._sim.clock.at(days, lambda: fn() if measure.token == token else None)
+
+    def lift_where(self, target: str | None, match: Callable[[Measure], bool]
+                   ) -> list[Measure]:
+        """Lift the measures in force (on ``target``, or anywhere) that ``match``."""
+        return self._sim._lift_where(target, match)
+
+    def apply(self, move: Move, origin: str = "policy") -> Measure:
+        """Make a follow-up move now, logged like any other."""
+        return self._sim.apply(move, origin=origin)
+
+
+class Simulation:
     """One run of a scenario with one seed."""
 
     def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None):
@@ -68,21 +100,20 @@ class Simulation(Staffing, Effects):
         """
         self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
-        self.env = simpy.Environment()
+        self.clock = Clock()
         self.streams = Streams(self.seed)
-        #: The streams the hot paths use, looked up once.
-        self._tours = {side: self.streams("tours", side) for side in scenario.sides}
-        self._visas = {side: self.streams("visas", side) for side in scenario.sides}
+        self._ids = itertools.count()
+        self.staffing = Staffing(scenario, self.clock, self.streams, self._ids)
+        self.effects = Effects(scenario, self.streams, self.staffing)
+        self.context = MoveContext(self)
         self.missions = {
             side: build_mission(side, scenario.other(side), spec)
             for side, spec in scenario.sides.items()
         }
         self.end_day = scenario.day(scenario.end)
-        self.events_processed = 0
         self.log: list[LoggedMove] = []
         self.measures: list[Measure] = []
         self.observers: list[Callable[[Simulation, Measure, str], None]] = []
-        self._ids = itertools.count()
         self._measure_numbers: dict[str, int] = {}
         #: Every measure id made or reserved by the file, so generated ids never clash.
         self.by_id: dict[str, Measure] = {}
@@ -91,9 +122,9 @@ class Simulation(Staffing, Effects):
         if problems:  # a scenario built in code gets the same checks as a file
             raise ParityUserError("; ".join(f"moves[{i}].{f}: {m}" for i, f, m in problems))
         for move in scenario.moves:
-            self._at(scenario.day(move.date), self._apply_scripted, move)
+            self.clock.at(scenario.day(move.date), self._apply_scripted, move)
         for mission in self.missions.values():
-            self._staff_at_start(mission)
+            self.staffing.staff_at_start(mission)
         self.talks = TalksProcess(self, scenario.talks)
         self.drivers = [PolicyDriver(self, side, spec.policy)
                         for side, spec in scenario.sides.items()
@@ -103,14 +134,19 @@ class Simulation(Staffing, Effects):
             days.append(self.end_day)
         self.monitor = Monitor(self, days)
         for day in days:
-            self._at(day, self.monitor.sample)
+            self.clock.at(day, self.monitor.sample)
 
     # -- running --------------------------------------------------------------
 
     @property
     def now(self) -> float:
         """Days since the scenario's start."""
-        return self.env.now
+        return self.clock.now
+
+    @property
+    def events_processed(self) -> int:
+        """Scheduled calls run so far."""
+        return self.clock.events_processed
 
     @property
     def today(self) -> dt.date:
@@ -124,33 +160,13 @@ class Simulation(Staffing, Effects):
             raise ParityUserError(
                 f"cannot run to {date}: the run is at {self.today} and ends {self.scenario.end}"
             )
-        self.env.run(until=day)
+        self.clock.run(until=day)
 
     def run(self) -> Simulation:
         """Run to the end of the scenario's last day."""
         if self.now <= self.end_day:
-            self.env.run(until=self.end_day + 1)
+            self.clock.run(until=self.end_day + 1)
         return self
-
-    def _at(self, delay: float, fn: Callable[..., Any], *args: Any) -> None:
-        """Call ``fn(*args)`` after ``delay`` days, as one SimPy event."""
-        event = Timeout(self.env, delay if delay > 0.0 else 0.0)
-        event.call = (fn, args)  # type: ignore[attr-defined]
-        event.callbacks.append(self._fire)
-
-    def _fire(self, event: Timeout) -> None:
-        self.events_processed += 1
-        fn, args = event.call  # type: ignore[attr-defined]
-        fn(*args)
-
-    def at_day(self, day: float, fn: Callable[..., Any], *args: Any) -> None:
-        """Call ``fn(*args)`` on simulation day ``day`` (not before now)."""
-        self._at(day - self.now, fn, *args)
-
-    def after(self, days: float, measure: Measure, fn: Callable[[], None]) -> None:
-        """Call ``fn`` after ``days`` unless ``measure`` has been lifted by then."""
-        token = measure.token
-        self._at(days, lambda: fn() if measure.token == token else None)
 
     # -- moves ----------------------------------------------------------------
 
@@ -172,7 +188,7 @@ class Simulation(Staffing, Effects):
             self._check_now(move)
         target = move.target_in(list(self.missions))
         measure = Measure(self._measure_id(move), move, move.actor, target, self.now,
-                          responds_to=responds_to)
+                          state=move.new_state(), responds_to=responds_to)
         self.by_id[measure.id] = measure
         self.log.append(LoggedMove(self.today, move.actor, target, move.move,
                                    self._detail(move, origin, responds_to), move.source or "",
@@ -180,7 +196,7 @@ class Simulation(Staffing, Effects):
         if move.persists:
             self.missions[target].add_measure(measure)
             self.measures.append(measure)
-        move.apply(self, measure)
+        move.apply(self.context, measure)
         for observer in self.observers:
             observer(self, measure, origin)
         return measure
@@ -226,7 +242,8 @@ class Simulation(Staffing, Effects):
             if candidate not in self._reserved and candidate not in self.by_id:
                 return candidate
 
-    def lift_where(self, target: str | None, match: Callable[[Measure], bool]) -> list[Measure]:
+    def _lift_where(self, target: str | None, match: Callable[[Measure], bool]
+                    ) -> list[Measure]:
         """Lift the measures in force (on ``target``, or anywhere) that ``match``."""
         lifted = []
         for side, mission in self.missions.items():
@@ -236,11 +253,10 @@ class Simulation(Staffing, Effects):
                 mission.remove_measure(measure)
                 measure.end = self.now
                 measure.token += 1
-                measure.move.lift(self, measure)
+                measure.move.lift(self.context, measure)
                 lifted.append(measure)
         return lifted
 
     def current(self, mission: Mission, move_name: str) -> Any:
         """The latest move of a kind in force on ``mission``, or None."""
-        measure = mission.latest(move_name)
-        return measure.move if measure is not None else None
+        return mission.current(move_name)

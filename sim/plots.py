@@ -21,6 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from sim.moves import LABELLED
 from sim.results import (
     BOTH,
     Timeseries,
@@ -44,7 +45,6 @@ PALETTE = (
     "#17becf",
 )
 OTHER_COLOUR = "#7f7f7f"
-KEY_MOVES = frozenset({"close_post", "staff_cap", "local_hire_ban", "tenure_limit", "lift_all"})
 LABEL_CHARS = 20
 LABEL_LANES = 2
 
@@ -135,7 +135,7 @@ def is_labelled(event: dict[str, str]) -> bool:
     move = event.get("move", "")
     if move == "statement":
         return False
-    return move in KEY_MOVES or bool(re.search(r"\d", event.get("detail") or ""))
+    return move in LABELLED or bool(re.search(r"\d", event.get("detail") or ""))
 
 
 def _assign_lanes(

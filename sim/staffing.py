@@ -8,9 +8,13 @@ visa policy, bans) under which they happen.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from sim.clock import Clock
+from sim.scenario.schema import Scenario
 from sim.state import Application, Expat, Mission, Post
+from sim.streams import Streams
 
 YEAR = 365.25
 #: Room under "no ceiling": larger than any mission.
@@ -18,9 +22,22 @@ NO_CEILING = 10**9
 
 
 class Staffing:
-    """The staffing events of a ``Simulation`` (a mixin: ``self`` is the simulation)."""
+    """The staffing events of a run: tours, replacements, visas, local hiring."""
 
-    def _staff_at_start(self, mission: Mission) -> None:
+    def __init__(self, scenario: Scenario, clock: Clock, streams: Streams, ids: Iterator[int]):
+        """Staffing for the scenario's missions, scheduled on ``clock``."""
+        self.scenario, self.clock, self.streams, self._ids = scenario, clock, streams, ids
+        #: The streams the hot paths use, looked up once.
+        self._tours = {side: streams("tours", side) for side in scenario.sides}
+        self._visas = {side: streams("visas", side) for side in scenario.sides}
+        self._at = clock.at
+
+    @property
+    def now(self) -> float:
+        """Days since the scenario's start."""
+        return self.clock.now
+
+    def staff_at_start(self, mission: Mission) -> None:
         """Fill every expatriate position, each person part-way through a tour."""
         rng = self._tours[mission.side]
         for post in mission.posts.values():
@@ -35,12 +52,12 @@ class Staffing:
 
     def _add_expat(self, mission: Mission, post: Post, arrival: float, tour: float) -> None:
         expat = Expat(next(self._ids), post.id, arrival, arrival + tour, arrival + tour)
-        expat.leave_at = self._leave_day(mission, expat)
+        expat.leave_at = self.leave_day(mission, expat)
         mission.expats[expat.id] = expat
         post.expats += 1
-        self._schedule_departure(mission, expat)
+        self.schedule_departure(mission, expat)
 
-    def _schedule_departure(self, mission: Mission, expat: Expat) -> None:
+    def schedule_departure(self, mission: Mission, expat: Expat) -> None:
         """(Re)schedule when a replacement is sought and when the person leaves."""
         expat.token += 1
         token = expat.token
@@ -62,7 +79,7 @@ class Staffing:
     def _tour_ends(self, mission: Mission, expat: Expat, token: int) -> None:
         if expat.token != token or expat.id not in mission.expats:
             return
-        self._remove_expat(mission, expat)
+        self.remove_expat(mission, expat)
         self._recruit_for(mission, mission.posts[expat.post])
 
     def _recruit_for(self, mission: Mission, post: Post) -> None:
@@ -74,7 +91,7 @@ class Staffing:
             for _ in range(post.expat_vacancies):
                 self._request_visa(mission, post)
 
-    def _remove_expat(self, mission: Mission, expat: Expat) -> None:
+    def remove_expat(self, mission: Mission, expat: Expat) -> None:
         del mission.expats[expat.id]
         post = mission.posts[expat.post]
         post.expats -= 1
@@ -104,7 +121,7 @@ class Staffing:
 
     def visa_policy(self, mission: Mission) -> Any:
         """The host's visa policy for the mission: the latest in force, or the baseline."""
-        return (self.current(mission, "visa_policy")
+        return (mission.current("visa_policy")
                 or self.scenario.sides[mission.side].host_visa_policy)
 
     def _request_visa(self, mission: Mission, post: Post) -> None:
@@ -145,7 +162,7 @@ class Staffing:
         mission.in_transit += 1
         application.in_transit = True
         spec = self.scenario.sides[mission.side]
-        detour = spec.flight_detour_days if self.current(mission, "suspend_flights") else 0.0
+        detour = spec.flight_detour_days if mission.current("suspend_flights") else 0.0
         arrival = max(self.now + spec.travel_days + detour, self._handover(mission, application))
         self._at(arrival - self.now, self._arrive, mission, application)
 
@@ -162,11 +179,11 @@ class Staffing:
         """When the person this replacement takes over from leaves (now if nobody): a
         position is not filled twice.
         """
-        predecessor = self._predecessor(mission, application)
+        predecessor = self.predecessor(mission, application)
         return predecessor.leave_at if predecessor is not None else self.now
 
     @staticmethod
-    def _predecessor(mission: Mission, application: Application) -> Expat | None:
+    def predecessor(mission: Mission, application: Application) -> Expat | None:
         """The person the application replaces, if still in post."""
         if application.predecessor is None:
             return None
@@ -181,11 +198,11 @@ class Staffing:
     def _arrive(self, mission: Mission, application: Application) -> None:
         if not application.alive:
             return
-        self._drop_application(mission, application, arrived=True)
+        self.drop_application(mission, application, arrived=True)
         post = mission.posts[application.post]
         self._add_expat(mission, post, self.now, self._tour_days(mission))
 
-    def _drop_application(self, mission: Mission, application: Application,
+    def drop_application(self, mission: Mission, application: Application,
                           arrived: bool = False) -> None:
         """Take an application out of the pipeline. Unless it arrived, the person it was
         to replace awaits a replacement again.
@@ -193,7 +210,7 @@ class Staffing:
         application.alive = False
         del mission.applications[application.id]
         mission.held.pop(application.id, None)
-        predecessor = self._predecessor(mission, application)
+        predecessor = self.predecessor(mission, application)
         if predecessor is not None and not arrived:
             mission.awaiting.setdefault(predecessor.post, []).insert(0, predecessor.id)
         mission.posts[application.post].pipeline -= 1
@@ -228,8 +245,49 @@ class Staffing:
         post.local += 1
         self._schedule_local_hire(mission)
 
-    def lay_off_locals(self, mission: Mission) -> None:
-        """Every local employee goes (their positions stay, to be refilled if allowed)."""
-        for post in mission.posts.values():
-            post.local = 0
+    # -- tenure limits --------------------------------------------------------
+
+    def leave_day(self, mission: Mission, expat: Expat) -> float:
+        """End of the drawn tour, or earlier under the tenure limits covering the post.
+
+        Under a limit one leaves on reaching it, but not before the limit's
+        deadline: those already over it when it is imposed leave by the deadline.
+        """
+        leave = expat.tour_end
+        for measure in mission.in_force("tenure_limit"):
+            move = measure.move
+            if move.covers(expat.post):
+                deadline = self.scenario.day(move.deadline or move.date)
+                leave = min(leave, max(expat.arrival + move.years * YEAR, deadline))
+        return max(leave, self.now)
+
+    def reconsider_tours(self, mission: Mission) -> None:
+        """Recompute everyone's leaving day after a tenure limit changes."""
+        for expat in list(mission.expats.values()):
+            self.update_leave(mission, expat)
+
+    def update_leave(self, mission: Mission, expat: Expat) -> None:
+        """Apply the tenure limits now in force.
+
+        Someone who may now stay longer no longer needs the replacement already
+        sought: it is withdrawn, and sought again in time for the new leaving day.
+        """
+        leave = self.leave_day(mission, expat)
+        if leave == expat.leave_at:
+            return
+        if leave > expat.leave_at and expat.replacement_requested:
+            self._withdraw_replacement(mission, expat)
+        expat.leave_at = leave
+        self.schedule_departure(mission, expat)
+
+    def _withdraw_replacement(self, mission: Mission, expat: Expat) -> None:
+        """The replacement sought for ``expat`` is no longer needed."""
+        for application in [a for a in mission.applications.values()
+                            if a.predecessor == expat.id]:
+            self.drop_application(mission, application, arrived=True)
+        waiting = mission.awaiting.get(expat.post, [])
+        if expat.id in waiting:
+            waiting.remove(expat.id)
+        expat.replacement_requested = False
+        mission.posts[expat.post].requested -= 1
 

@@ -86,8 +86,9 @@ class Application:
 class Measure:
     """A move in force: who imposed it on whom, when, and what it changed.
 
-    ``undo`` holds what the move took away (abolished positions, relocated
-    staff...) so that lifting it restores exactly that.
+    ``state`` is of the type the move declares (``Move.State``): what the move
+    took away (abolished positions, relocated staff...), so that lifting it
+    restores exactly that, or the measures a lifting move lifted.
     """
 
     id: str
@@ -96,7 +97,7 @@ class Measure:
     target: str
     start: float
     end: float | None = None
-    undo: dict[str, Any] = field(default_factory=dict)
+    state: Any = None
     #: Bumped on lift so an effect scheduled for later is cancelled.
     token: int = 0
     #: Id of the other side's measure this one answers (policy moves), if any.
@@ -106,6 +107,11 @@ class Measure:
     def is_restriction(self) -> bool:
         """A restriction is a measure one side imposes on the other's mission."""
         return self.actor != self.target and self.move.restricts
+
+    @property
+    def lifted(self) -> list[Measure]:
+        """The measures this one lifted, if its move lifts others."""
+        return list(getattr(self.state, "measures", []))
 
 
 @dataclass
@@ -185,6 +191,13 @@ class Mission:
         """The most recent measure of one kind in force, or None."""
         found = self._by_move.get(move_name)
         return next(reversed(found.values())) if found else None
+
+    def current(self, move_name: str) -> Any:
+        """The latest move of a kind in force, or None: the one whose parameters hold now
+        (a visa policy, a travel radius), so lifting it restores the one before.
+        """
+        measure = self.latest(move_name)
+        return measure.move if measure is not None else None
 
     def restrictions(self) -> list[Measure]:
         """Measures the host has imposed on this mission and not lifted."""

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.moves import IRRITANTS, Settle, Statement
-from sim.moves.lifting import Irritant
+from sim.moves.base import Irritant
 
 if TYPE_CHECKING:
     from sim.model import Simulation
@@ -87,13 +87,13 @@ class TalksProcess:
         self.rng = sim.streams("talks")
         self.start_staff = {s: m.staff_total for s, m in sim.missions.items()}
         for talks_round in talks.rounds:
-            sim.at_day(sim.scenario.day(talks_round.date), self.hold, talks_round)
+            sim.clock.at_day(sim.scenario.day(talks_round.date), self.hold, talks_round)
         if talks.every_days:
             first = (sim.scenario.day(talks.from_) if talks.from_
                      else talks.every_days)
             last = sim.scenario.day(talks.until or sim.scenario.end)
             for day in range(first, last + 1, talks.every_days):
-                sim.at_day(day, self.hold, TalksRound(date=sim.scenario.date(day),
+                sim.clock.at_day(day, self.hold, TalksRound(date=sim.scenario.date(day),
                                                       name="periodic round"))
 
     def agreement(self, side: str) -> float:

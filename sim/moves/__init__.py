@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from sim.moves.access import (
     BankingGuarantee,
     BankingRestriction,
@@ -11,8 +13,8 @@ from sim.moves.access import (
     TravelRadius,
     VisaPolicy,
 )
-from sim.moves.base import Move
-from sim.moves.lifting import IRRITANTS, Lift, LiftAll, Settle, Statement
+from sim.moves.base import IN_FORCE, Context, Irritant, Move
+from sim.moves.lifting import Lift, LiftAll, Settle, Statement
 from sim.moves.posts import (
     ClosePost,
     ReopenPost,
@@ -50,5 +52,16 @@ MOVES: list[type[Move]] = [
 
 #: Move classes by the name used in scenario files.
 BY_NAME: dict[str, type[Move]] = {cls.model_fields["move"].default: cls for cls in MOVES}
+#: What talks can settle, and the kinds of measure each covers: read off the catalogue.
+IRRITANTS: dict[Irritant, tuple[str, ...]] = {
+    irritant: tuple(name for name, cls in BY_NAME.items() if cls.settled_under == irritant)
+    for irritant in get_args(Irritant)
+}
+#: Instruments a policy can restrict with, by name, each built by its ``from_intent``.
+INSTRUMENTS: dict[str, type[Move]] = {name: cls for name, cls in BY_NAME.items()
+                                      if cls.is_instrument()}
+#: Moves the staff figure labels even without a number in their detail.
+LABELLED: frozenset[str] = frozenset(name for name, cls in BY_NAME.items() if cls.labelled)
 
-__all__ = ["BY_NAME", "IRRITANTS", "MOVES", "Move", *[cls.__name__ for cls in MOVES]]
+__all__ = ["BY_NAME", "IN_FORCE", "INSTRUMENTS", "IRRITANTS", "LABELLED", "MOVES", "Context",
+           "Move", *[cls.__name__ for cls in MOVES]]

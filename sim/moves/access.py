@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from sim.moves.base import Move
+from sim.moves.base import Common, Context, Lifted, Move, once, state_of
 
 if TYPE_CHECKING:
-    from sim.model import Simulation
     from sim.state import Measure
 
 
@@ -25,6 +24,12 @@ class TravelRadius(Move):
 
     summary = "confine the target's staff to a radius around their post"
     severity = 0.5
+    settled_under = "travel"
+
+    @classmethod
+    def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
+        """Once: 25 miles, as the US did."""
+        return once(cls, ctx, common, target, km=40.2)
 
 
 class TravelNotice(Move):
@@ -35,6 +40,12 @@ class TravelNotice(Move):
 
     summary = "require advance notice of travel beyond the radius"
     severity = 0.5
+    settled_under = "travel"
+
+    @classmethod
+    def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
+        """Once: two days' notice."""
+        return once(cls, ctx, common, target, days=2)
 
 
 class VisaPolicy(Move):
@@ -51,14 +62,20 @@ class VisaPolicy(Move):
 
     summary = "set the approval rate, processing time and yearly quota of visas for the target"
     severity = 2.0
+    settled_under = "visas"
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        mission = sim.mission(measure.target)
-        sim.release_held(mission)
-        sim.recruit(mission)
+    @classmethod
+    def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
+        """Once: half the applications refused, five months to decide."""
+        return once(cls, ctx, common, target, approval_rate=0.5, processing_days=150)
 
-    def lift(self, sim: Simulation, measure: Measure) -> None:
-        sim.release_held(sim.mission(measure.target))
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        mission = ctx.mission(measure.target)
+        ctx.effects.release_held(mission)
+        ctx.effects.recruit(mission)
+
+    def lift(self, ctx: Context, measure: Measure) -> None:
+        ctx.effects.release_held(ctx.mission(measure.target))
 
 
 class BankingRestriction(Move):
@@ -68,6 +85,12 @@ class BankingRestriction(Move):
 
     summary = "restrict the target mission's banking"
     severity = 1.0
+    settled_under = "banking"
+
+    @classmethod
+    def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
+        """Once."""
+        return once(cls, ctx, common, target)
 
 
 class BankingGuarantee(Move):
@@ -82,9 +105,10 @@ class BankingGuarantee(Move):
     concedes = True
     restricts = False
     severity = 0.0
+    State = Lifted
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        measure.undo["lifted"] = sim.lift_where(
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        state_of(measure, Lifted).measures = ctx.lift_where(
             measure.target,
             lambda m: m.move.move == "banking_restriction" and m.actor == measure.actor)
 
@@ -96,6 +120,12 @@ class SuspendFlights(Move):
 
     summary = "suspend direct flights: replacements take longer to arrive"
     severity = 1.0
+    settled_under = "flights"
+
+    @classmethod
+    def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
+        """Once."""
+        return once(cls, ctx, common, target)
 
 
 class ResumeFlights(Move):
@@ -106,8 +136,9 @@ class ResumeFlights(Move):
     summary = "resume direct flights (lifts the suspension)"
     concedes = True
     persists = False
+    State = Lifted
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        measure.undo["lifted"] = sim.lift_where(
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        state_of(measure, Lifted).measures = ctx.lift_where(
             measure.target,
             lambda m: m.move.move == "suspend_flights" and m.actor == measure.actor)

@@ -1,20 +1,77 @@
-"""What every move has: who, when, against whom, its source, and apply/lift.
+"""What every move has: who, when, against whom, its source, and its mechanics.
 
-A move is a validated, immutable record (a pydantic model) that also knows its
-mechanics. Scenario files, policies and a player at the terminal all create
-moves the same way, e.g. ``Expel(date=..., actor="RU", count=10)``.
+A move is a validated, immutable record (a pydantic model) that also knows, in
+its one class, everything about itself: what it does and undoes (``apply`` and
+``lift``, with a typed ``State`` of what lifting must give back), which
+irritant talks can settle it under, how a policy builds it from an intent
+(``from_intent``) and whether figures label it. Scenario files, policies and a
+player at the terminal all create moves the same way, e.g.
+``Expel(date=..., actor="RU", count=10)``.
+
+Moves act on the world only through ``Context``, the narrow interface the
+engine hands them: the missions, a way to act later, lifting, making a
+follow-up move, and the effects on staff and posts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
-    from sim.model import Simulation
-    from sim.state import Measure
+    from sim.effects import Effects
+    from sim.state import Measure, Mission
+
+#: What talks can settle; each move that restricts names the irritant it is settled under.
+Irritant = Literal["visas", "staffing", "local_hires", "travel", "properties", "posts",
+                   "banking", "flights"]
+#: The fields every move has, as a policy's builder passes them on.
+Common = dict[str, Any]
+S = TypeVar("S")
+
+
+class Context(Protocol):
+    """What a move may do to the world: the engine's narrow interface for moves."""
+
+    @property
+    def effects(self) -> Effects:
+        """What moves do to staff, posts and consular work."""
+
+    @property
+    def today(self) -> dt.date:
+        """The calendar date now."""
+
+    def mission(self, side: str) -> Mission:
+        """The mission of ``side`` (in the other side's country)."""
+
+    def after(self, days: float, measure: Measure, fn: Callable[[], None]) -> None:
+        """Call ``fn`` after ``days`` unless ``measure`` has been lifted by then."""
+
+    def lift_where(self, target: str | None, match: Callable[[Measure], bool]
+                   ) -> list[Measure]:
+        """Lift the measures in force (on ``target``, or anywhere) that ``match``."""
+
+    def apply(self, move: Move, origin: str = "policy") -> Measure:
+        """Make a follow-up move now, logged like any other."""
+
+
+@dataclass
+class Lifted:
+    """The state of a move that lifts others: the measures it lifted."""
+
+    measures: list[Measure] = field(default_factory=list)
+
+
+def state_of(measure: Measure, kind: type[S]) -> S:
+    """The measure's state, checked to be of the kind its move declares."""
+    if not isinstance(measure.state, kind):
+        raise TypeError(f"{measure.id}: state {type(measure.state).__name__}, expected "
+                        f"{kind.__name__}")
+    return measure.state
 
 
 class Move(BaseModel):
@@ -28,7 +85,11 @@ class Move(BaseModel):
     - ``restricts``: a measure that counts as a restriction on the target;
     - ``severity``: its weight in ``tension``;
     - ``own_mission``: by default the move acts on the actor's own mission;
-    - ``concedes``: the move gives something back, and is read as a concession.
+    - ``concedes``: the move gives something back, and is read as a concession;
+    - ``settled_under``: the irritant talks settle it under (None: talks do not lift it);
+    - ``labelled``: the staff figure labels it even without a number in its detail;
+    - ``State``: what a measure of this move remembers, so that lifting it gives
+      back exactly what it took (None: nothing to remember).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -51,6 +112,9 @@ class Move(BaseModel):
     own_mission: ClassVar[bool] = False
     #: The move gives something back (a lift, a reopening): policies read it as a concession.
     concedes: ClassVar[bool] = False
+    settled_under: ClassVar[Irritant | None] = None
+    labelled: ClassVar[bool] = False
+    State: ClassVar[type | None] = None
     #: Fields every move has; the rest are the move's own parameters.
     COMMON: ClassVar[tuple[str, ...]] = ("move", "date", "actor", "target", "id", "source", "note")
 
@@ -72,11 +136,43 @@ class Move(BaseModel):
         """Fields naming a post or property of the target: field -> (kind, id)."""
         return {}
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
+    def new_state(self) -> Any:
+        """A fresh state for a measure of this move."""
+        return None if self.State is None else self.State()
+
+    @classmethod
+    def from_intent(cls, ctx: Context, common: Common, target: str, size: float
+                    ) -> Move | str | None:
+        """The move a policy makes when it means to restrict with this instrument now.
+
+        Returns the move; ``IN_FORCE`` when the actor already has it in force (nothing
+        to add, and no reason to reach for another instrument); None when it cannot
+        be made now (no consulate left to close). Only restrictions are instruments.
+        """
+        raise NotImplementedError(f"{cls.__name__} is not an instrument a policy can use")
+
+    @classmethod
+    def is_instrument(cls) -> bool:
+        """Whether a policy can restrict with this move: it stays in force as a restriction."""
+        return cls.persists and cls.restricts
+
+    def apply(self, ctx: Context, measure: Measure) -> None:
         """Make the move: change the state now and schedule what comes later."""
 
-    def lift(self, sim: Simulation, measure: Measure) -> None:
+    def lift(self, ctx: Context, measure: Measure) -> None:
         """Undo what ``apply`` took away, as far as it can be undone."""
+
+
+#: What ``from_intent`` returns when the actor already has that measure in force.
+IN_FORCE = "in force"
+
+
+def once(cls: type[Move], ctx: Context, common: Common, target: str, **params: Any
+         ) -> Move | str:
+    """A measure that makes no sense twice: made only if the actor has none in force."""
+    name = cls.model_fields["move"].default
+    mine = [m for m in ctx.mission(target).in_force(name) if m.actor == common["actor"]]
+    return IN_FORCE if mine else cls(**common, **params)
 
 
 def _fmt(value: Any) -> str:

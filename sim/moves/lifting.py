@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 from pydantic import Field
 
-from sim.moves.base import Move
+from sim.moves.base import Context, Irritant, Lifted, Move, state_of
 
 if TYPE_CHECKING:
-    from sim.model import Simulation
     from sim.state import Measure
 
 
@@ -22,9 +21,10 @@ class Lift(Move):
     summary = "lift one measure in force, by its id"
     concedes = True
     persists = False
+    State = Lifted
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        measure.undo["lifted"] = sim.lift_where(
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        state_of(measure, Lifted).measures = ctx.lift_where(
             None, lambda m: m.id == self.measure and m.actor == self.actor)
 
 
@@ -36,25 +36,12 @@ class LiftAll(Move):
     summary = "lift every restriction the actor has in force on the target"
     concedes = True
     persists = False
+    labelled = True
+    State = Lifted
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        measure.undo["lifted"] = sim.lift_where(
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        state_of(measure, Lifted).measures = ctx.lift_where(
             measure.target, lambda m: m.actor == measure.actor and m.is_restriction)
-
-
-#: What talks can settle, and the kinds of measure each covers.
-IRRITANTS: dict[str, tuple[str, ...]] = {
-    "visas": ("visa_policy",),
-    "staffing": ("staff_cap", "expel", "tenure_limit"),
-    "local_hires": ("local_hire_ban",),
-    "travel": ("travel_radius", "travel_notice"),
-    "properties": ("seize_property",),
-    "posts": ("close_post",),
-    "banking": ("banking_restriction",),
-    "flights": ("suspend_flights",),
-}
-Irritant = Literal["visas", "staffing", "local_hires", "travel", "properties", "posts",
-                   "banking", "flights"]
 
 
 class Settle(Move):
@@ -65,22 +52,22 @@ class Settle(Move):
     """
 
     move: Literal["settle"] = "settle"
-    irritant: Irritant = Field(description="what is settled: " + ", ".join(IRRITANTS))
+    irritant: Irritant = Field(description="what is settled: " + ", ".join(get_args(Irritant)))
 
     summary = "settle an irritant: lift the measures it covers on both sides"
     persists = False
+    State = Lifted
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        kinds = IRRITANTS[self.irritant]
-        measure.undo["lifted"] = sim.lift_where(None, lambda m: m.move.move in kinds
-                                                and m.is_restriction)
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        state_of(measure, Lifted).measures = ctx.lift_where(
+            None, lambda m: m.move.settled_under == self.irritant and m.is_restriction)
         if self.irritant == "banking":
             from sim.moves.access import BankingGuarantee
 
             for side, other in ((measure.actor, measure.target), (measure.target, measure.actor)):
-                if not any(m.actor == side for m in sim.mission(other).in_force(
+                if not any(m.actor == side for m in ctx.mission(other).in_force(
                         "banking_guarantee")):
-                    sim.apply(BankingGuarantee(date=self.date, actor=side, source=self.source,
+                    ctx.apply(BankingGuarantee(date=self.date, actor=side, source=self.source,
                                                note=self.note), origin="talks")
 
 

@@ -4,15 +4,34 @@ consular services suspended and resumed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from sim.moves.base import Move
+from sim.moves.base import Common, Context, Lifted, Move, state_of
 
 if TYPE_CHECKING:
-    from sim.model import Simulation
     from sim.state import Measure
+
+
+@dataclass
+class Relocation:
+    """Where a closed post's expatriate positions went, and how many: what reopening
+    takes back. ``done`` is False while the closure has not yet taken effect (or closed
+    a post already closed, moving nothing).
+    """
+
+    done: bool = False
+    to: str | None = None
+    positions: int = 0
+
+
+@dataclass
+class Coverage:
+    """The posts a consular suspension still covers."""
+
+    posts: set[str] = field(default_factory=set)
 
 
 class ClosePost(Move):
@@ -28,28 +47,47 @@ class ClosePost(Move):
 
     summary = "close a post: local staff laid off, expatriate positions moved to the embassy"
     severity = 2.0
+    settled_under = "posts"
+    labelled = True
+    State = Relocation
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {"post": ("post", self.post)}
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        mission = sim.mission(measure.target)
+    @classmethod
+    def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | None:
+        """Close one of the target's consulates (the last listed), else a trade mission or
+        annex; never its embassy, nor a mission to an international organisation.
+        """
+        open_posts = [p for p in ctx.mission(target).posts.values() if p.open]
+        for kinds in (("consulate",), ("trade_mission", "annex")):
+            posts = [p for p in open_posts if p.kind in kinds]
+            if posts:
+                return cls(**common, post=posts[-1].id)
+        return None
+
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        mission = ctx.mission(measure.target)
 
         def close() -> None:
             if mission.posts[self.post].open:  # a second closure of a closed post moves nothing
-                measure.undo["moved"] = sim.close_post(mission, self.post)
+                state = state_of(measure, Relocation)
+                state.to, state.positions = ctx.effects.close_post(mission, self.post)
+                state.done = True
 
-        sim.after(self.notice_days, measure, close)
+        ctx.after(self.notice_days, measure, close)
 
-    def lift(self, sim: Simulation, measure: Measure) -> None:
-        mission = sim.mission(measure.target)
+    def lift(self, ctx: Context, measure: Measure) -> None:
+        mission = ctx.mission(measure.target)
+        state = state_of(measure, Relocation)
         others = [m for m in mission.in_force("close_post") if m.move.post == self.post]
         if others:  # still closed by another measure: it inherits what to restore
-            if "moved" in measure.undo and "moved" not in others[0].undo:
-                others[0].undo["moved"] = measure.undo["moved"]
+            heir = state_of(others[0], Relocation)
+            if state.done and not heir.done:
+                heir.done, heir.to, heir.positions = True, state.to, state.positions
             return
-        if "moved" in measure.undo:
-            sim.reopen_post(mission, self.post, measure.undo["moved"])
+        if state.done:
+            ctx.effects.reopen_post(mission, self.post, state.to, state.positions)
 
 
 class ReopenPost(Move):
@@ -63,12 +101,13 @@ class ReopenPost(Move):
     summary = "reopen a closed post (lifts its closure)"
     concedes = True
     persists = False
+    State = Lifted
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {"post": ("post", self.post)}
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        measure.undo["lifted"] = sim.lift_where(
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        state_of(measure, Lifted).measures = ctx.lift_where(
             measure.target, lambda m: m.move.move == "close_post" and m.move.post == self.post
             and m.actor == measure.actor)
 
@@ -81,15 +120,22 @@ class SeizeProperty(Move):
 
     summary = "deny the target the use of a property"
     severity = 1.0
+    settled_under = "properties"
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {"property": ("property", self.property)}
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        sim.mission(measure.target).properties[self.property] = False
+    @classmethod
+    def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | None:
+        """The first property the target still holds."""
+        held = [name for name, ok in ctx.mission(target).properties.items() if ok]
+        return cls(**common, property=held[0]) if held else None
 
-    def lift(self, sim: Simulation, measure: Measure) -> None:
-        mission = sim.mission(measure.target)
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        ctx.mission(measure.target).properties[self.property] = False
+
+    def lift(self, ctx: Context, measure: Measure) -> None:
+        mission = ctx.mission(measure.target)
         if not any(m.move.property == self.property for m in mission.in_force("seize_property")):
             mission.properties[self.property] = True
 
@@ -103,12 +149,13 @@ class ReturnProperty(Move):
     summary = "return a seized property (lifts its seizure)"
     concedes = True
     persists = False
+    State = Lifted
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {"property": ("property", self.property)}
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        measure.undo["lifted"] = sim.lift_where(
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        state_of(measure, Lifted).measures = ctx.lift_where(
             measure.target,
             lambda m: m.move.move == "seize_property" and m.move.property == self.property
             and m.actor == measure.actor)
@@ -127,17 +174,18 @@ class SuspendConsular(Move):
     restricts = False
     own_mission = True
     severity = 0.0
+    State = Coverage
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {f"posts[{i}]": ("post", p) for i, p in enumerate(self.posts or [])}
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        mission = sim.mission(measure.target)
-        measure.undo["covers"] = set(self.posts or mission.posts)
-        sim.set_consular(mission)
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        mission = ctx.mission(measure.target)
+        state_of(measure, Coverage).posts = set(self.posts or mission.posts)
+        ctx.effects.set_consular(mission)
 
-    def lift(self, sim: Simulation, measure: Measure) -> None:
-        sim.set_consular(sim.mission(measure.target))
+    def lift(self, ctx: Context, measure: Measure) -> None:
+        ctx.effects.set_consular(ctx.mission(measure.target))
 
 
 class ResumeConsular(Move):
@@ -157,11 +205,11 @@ class ResumeConsular(Move):
     def references(self) -> dict[str, tuple[str, str]]:
         return {f"posts[{i}]": ("post", p) for i, p in enumerate(self.posts or [])}
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        mission = sim.mission(measure.target)
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        mission = ctx.mission(measure.target)
         resumed = set(self.posts or mission.posts)
         for suspension in mission.in_force("suspend_consular"):
-            suspension.undo["covers"] -= resumed
-        sim.lift_where(measure.target, lambda m: m.move.move == "suspend_consular"
-                       and not m.undo["covers"])
-        sim.set_consular(mission)
+            state_of(suspension, Coverage).posts -= resumed
+        ctx.lift_where(measure.target, lambda m: m.move.move == "suspend_consular"
+                       and not state_of(m, Coverage).posts)
+        ctx.effects.set_consular(mission)

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from sim.moves.base import Move
+from sim.moves.base import Common, Context, Move, once, state_of
 
 if TYPE_CHECKING:
-    from sim.model import Simulation
     from sim.state import Measure
+
+
+@dataclass
+class Abolished:
+    """Positions a measure abolished, per post: ``[expatriate, local]``."""
+
+    positions: dict[str, list[int]] = field(default_factory=dict)
 
 
 class Expel(Move):
@@ -28,20 +35,31 @@ class Expel(Move):
 
     summary = "declare staff persona non grata; their positions are abolished"
     severity = 1.0
+    settled_under = "staffing"
+    State = Abolished
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {"post": ("post", self.post)} if self.post else {}
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        mission = sim.mission(measure.target)
+    @classmethod
+    def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | None:
+        """As many as the intent's size, at least one, at most those present."""
+        present = len(ctx.mission(target).expats)
+        return cls(**common, count=max(1, min(round(size), present)), notice_days=7) \
+            if present else None
+
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        mission = ctx.mission(measure.target)
 
         def depart() -> None:
-            measure.undo["abolished"] = sim.expel(mission, self.count, self.post)
+            state_of(measure, Abolished).positions = ctx.effects.expel(
+                mission, self.count, self.post)
 
-        sim.after(self.notice_days, measure, depart)
+        ctx.after(self.notice_days, measure, depart)
 
-    def lift(self, sim: Simulation, measure: Measure) -> None:
-        sim.restore_positions(sim.mission(measure.target), measure.undo.get("abolished", {}))
+    def lift(self, ctx: Context, measure: Measure) -> None:
+        ctx.effects.restore_positions(ctx.mission(measure.target),
+                                      state_of(measure, Abolished).positions)
 
 
 class StaffCap(Move):
@@ -58,17 +76,28 @@ class StaffCap(Move):
 
     summary = "cap the target's total staff; cuts follow the target's reduction order"
     severity = 2.0
+    settled_under = "staffing"
+    labelled = True
+    State = Abolished
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        mission = sim.mission(measure.target)
+    @classmethod
+    def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | None:
+        """A parity ceiling: the target may keep as many as the actor has."""
+        own = ctx.mission(str(common["actor"])).staff_total
+        return cls(**common, ceiling=own) if ctx.mission(target).staff_total > own else None
+
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        mission = ctx.mission(measure.target)
 
         def enforce() -> None:
-            measure.undo["abolished"] = sim.enforce_ceiling(mission, self.ceiling)
+            state_of(measure, Abolished).positions = ctx.effects.enforce_ceiling(
+                mission, self.ceiling)
 
-        sim.after(self.notice_days, measure, enforce)
+        ctx.after(self.notice_days, measure, enforce)
 
-    def lift(self, sim: Simulation, measure: Measure) -> None:
-        sim.restore_positions(sim.mission(measure.target), measure.undo.get("abolished", {}))
+    def lift(self, ctx: Context, measure: Measure) -> None:
+        ctx.effects.restore_positions(ctx.mission(measure.target),
+                                      state_of(measure, Abolished).positions)
 
 
 class LocalHireBan(Move):
@@ -83,13 +112,20 @@ class LocalHireBan(Move):
 
     summary = "ban local employees: all go when it takes effect, none hired while in force"
     severity = 3.0
+    settled_under = "local_hires"
+    labelled = True
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        mission = sim.mission(measure.target)
-        sim.after(self.notice_days, measure, lambda: sim.lay_off_locals(mission))
+    @classmethod
+    def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
+        """Once, with a month's notice."""
+        return once(cls, ctx, common, target, notice_days=30)
 
-    def lift(self, sim: Simulation, measure: Measure) -> None:
-        sim.recruit(sim.mission(measure.target))
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        mission = ctx.mission(measure.target)
+        ctx.after(self.notice_days, measure, lambda: ctx.effects.lay_off_locals(mission))
+
+    def lift(self, ctx: Context, measure: Measure) -> None:
+        ctx.effects.recruit(ctx.mission(measure.target))
 
 
 class TenureLimit(Move):
@@ -109,12 +145,23 @@ class TenureLimit(Move):
 
     summary = "limit tours to N years: those over it leave by a deadline"
     severity = 1.5
+    settled_under = "staffing"
+    labelled = True
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {f"posts[{i}]": ("post", p) for i, p in enumerate(self.posts or [])}
 
-    def apply(self, sim: Simulation, measure: Measure) -> None:
-        sim.reconsider_tours(sim.mission(measure.target))
+    @classmethod
+    def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
+        """Once: three years, as in the record."""
+        return once(cls, ctx, common, target, years=3.0)
 
-    def lift(self, sim: Simulation, measure: Measure) -> None:
-        sim.reconsider_tours(sim.mission(measure.target))
+    def covers(self, post: str) -> bool:
+        """Whether the limit applies to staff of ``post``."""
+        return self.posts is None or post in self.posts
+
+    def apply(self, ctx: Context, measure: Measure) -> None:
+        ctx.effects.reconsider_tours(ctx.mission(measure.target))
+
+    def lift(self, ctx: Context, measure: Measure) -> None:
+        ctx.effects.reconsider_tours(ctx.mission(measure.target))

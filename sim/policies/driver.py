@@ -40,7 +40,7 @@ class PolicyDriver:
         self.mine: set[str] = set()
         sim.observers.append(self.observe)
         if self.policy.check_days:
-            sim.at_day(self.start + self.policy.check_days, self._tick)
+            sim.clock.at_day(self.start + self.policy.check_days, self._tick)
 
     # -- seeing ---------------------------------------------------------------
 
@@ -63,7 +63,7 @@ class PolicyDriver:
         size = float(getattr(move, "count", 1))
         if self.policy.misperception > 0:
             size *= math.exp(self.policy.misperception * self.rng["perceive"].normal())
-        lifted = tuple((m.id, m.move.move) for m in measure.undo.get("lifted", []))
+        lifted = tuple((m.id, m.move.move) for m in measure.lifted)
         return Observation(
             measure=measure.id, move=move.move, size=size,
             hostile=move.move in HOSTILE, conciliatory=move.move in CONCILIATORY,
@@ -87,7 +87,7 @@ class PolicyDriver:
         for intent in self.policy.tick(self.view()):
             self._schedule(intent)
         if self.sim.now + self.policy.check_days <= self.sim.end_day:
-            self.sim.at_day(self.sim.now + self.policy.check_days, self._tick)
+            self.sim.clock.at_day(self.sim.now + self.policy.check_days, self._tick)
 
     def _schedule(self, intent: Intent, answer: bool = False) -> None:
         """Schedule an intent; an answer to the other side comes a day later at the soonest."""
@@ -97,7 +97,7 @@ class PolicyDriver:
         if answer or intent.delay is None:
             delay = max(MIN_LAG_DAYS, delay)
         if self.sim.now + delay <= self.sim.end_day:
-            self.sim.at_day(self.sim.now + delay, self._act, intent)
+            self.sim.clock.at_day(self.sim.now + delay, self._act, intent)
 
     def _act(self, intent: Intent) -> None:
         answered = self.sim.by_id.get(intent.answers or "")
