@@ -8,11 +8,14 @@ move to keep in its measure's state.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from sim.scenario.schema import Scenario
-from sim.staffing import Staffing
 from sim.state import EMBASSY, Application, Expat, Mission, Post
-from sim.streams import Streams
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
+    from sim.staffing import Staffing
+    from sim.streams import Streams
 
 
 class Effects:

@@ -9,12 +9,14 @@ visa policy, bans) under which they happen.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sim.clock import Clock
-from sim.scenario.schema import Scenario
 from sim.state import Application, Expat, Mission, Post
-from sim.streams import Streams
+
+if TYPE_CHECKING:
+    from sim.clock import Clock
+    from sim.scenario.schema import Scenario
+    from sim.streams import Streams
 
 YEAR = 365.25
 #: Room under "no ceiling": larger than any mission.
