@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.state import EMBASSY, Application, Expat, Mission, Post
+from sim.state import EMBASSY, UN_MISSION, Application, Expat, Mission, Post
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
@@ -47,8 +47,15 @@ class Effects:
     # -- what moves do to staff -----------------------------------------------
 
     def expel(self, mission: Mission, count: int, post: str | None) -> dict[str, list[int]]:
-        """Remove ``count`` expatriates chosen by the host; abolish their positions."""
-        pool = [e for e in mission.expats.values() if post is None or e.post == post]
+        """Remove ``count`` expatriates chosen by the host; abolish their positions.
+
+        Unless a post is named, they are drawn from all staff alike, so posts lose people
+        in proportion to their staff, but never from a mission to an international
+        organisation: its staff are accredited to the organisation, not to the host.
+        """
+        pool = [e for e in mission.expats.values()
+                if e.post == post or (post is None
+                                      and mission.posts[e.post].kind != UN_MISSION)]
         rng = self.streams("expulsions", mission.side)
         chosen = sorted(rng.generator.choice(len(pool), size=min(count, len(pool)), replace=False))
         abolished: dict[str, list[int]] = {}
@@ -75,11 +82,16 @@ class Effects:
         """Give back positions a measure abolished; expatriate ones of a closed post
         go to the embassy.
         """
+        rebuild = self.scenario.sides[mission.side].planning.rebuild
         for post_id, (expats, locals_) in abolished.items():
             post = mission.posts[post_id]
             home = post if post.open else self._relocation_post(mission, post) or post
             home.expat_positions += expats
             post.local_positions += locals_
+            if not rebuild:  # the side stays the size it is: it plans no more than it holds
+                home.planned_expat = min(home.planned_expat,
+                                         home.expats - home.requested + home.pipeline)
+                post.planned_local = min(post.planned_local, post.local)
         self.staffing.recruit(mission)
 
     def enforce_ceiling(self, mission: Mission, ceiling: int) -> dict[str, list[int]]:

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from sim.clock import Clock
+from sim.consular import ConsularService
 from sim.effects import Effects
 from sim.errors import ParityUserError
 from sim.metrics import Monitor
@@ -54,12 +55,22 @@ class LoggedMove:
 
 
 def build_mission(side: str, host: str, spec: SideSpec) -> Mission:
-    """The mission as the scenario describes it at the start, before staff arrive."""
+    """The mission as the scenario describes it at the start, before staff arrive: every
+    position filled, and planned as the sending side's planning says (default: all).
+    """
+    plan = spec.planning.planned
     posts = {
-        p.id: Post(p.id, p.name, p.kind, p.expat, p.local, p.consular_share, local=p.local)
+        p.id: Post(p.id, p.name, p.kind, p.expat, p.local, p.consular_share, local=p.local,
+                   planned_expat=_planned(plan.get(p.id), "expat", p.expat),
+                   planned_local=_planned(plan.get(p.id), "local", p.local))
         for p in spec.posts
     }
     return Mission(side, host, spec.name, posts, {p.id: True for p in spec.properties})
+
+
+def _planned(post: Any, kind: str, positions: int) -> int:
+    value = getattr(post, kind, None) if post is not None else None
+    return positions if value is None else value
 
 
 class MoveContext:
@@ -110,6 +121,7 @@ class Simulation:
             side: build_mission(side, scenario.other(side), spec)
             for side, spec in scenario.sides.items()
         }
+        self.consular = ConsularService(scenario, self.clock, self.streams, self.missions)
         self.end_day = scenario.day(scenario.end)
         self.log: list[LoggedMove] = []
         self.measures: list[Measure] = []

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from sim.state import Application, Expat, Mission, Post
+from sim.costs import banking_restricted, budget_room
+from sim.state import UN_MISSION, Application, Expat, Mission, Post
 
 if TYPE_CHECKING:
     from sim.clock import Clock
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from sim.streams import Streams
 
 YEAR = 365.25
+MONTH_DAYS = YEAR / 12
 #: Room under "no ceiling": larger than any mission.
 NO_CEILING = 10**9
 
@@ -85,12 +87,15 @@ class Staffing:
         self._recruit_for(mission, mission.posts[expat.post])
 
     def _recruit_for(self, mission: Mission, post: Post) -> None:
-        """Recruit after a change at one post: with no ceiling, no other post is affected."""
-        if mission.latest("staff_cap") is not None:
+        """Recruit after a change at one post: with no ceiling or budget, no other post is
+        affected.
+        """
+        if (mission.latest("staff_cap") is not None
+                or self.scenario.sides[mission.side].costs.budget is not None):
             self.recruit(mission)
             return
         if post.open:
-            for _ in range(post.expat_vacancies):
+            for _ in range(post.expat_openings):
                 self._request_visa(mission, post)
 
     def remove_expat(self, mission: Mission, expat: Expat) -> None:
@@ -107,36 +112,86 @@ class Staffing:
             return NO_CEILING
         return min(caps) - mission.staff_total - mission.pipeline
 
+    def _budget_room(self, mission: Mission) -> int | None:
+        """More expatriates the mission's budget allows, counting those on their way."""
+        room = budget_room(self.scenario.sides[mission.side], mission)
+        return None if room is None else room - mission.pipeline
+
     def recruit(self, mission: Mission) -> None:
-        """Seek visas for expatriate vacancies and hire locals, within any ceiling."""
+        """Seek visas for the vacancies the sending side means to fill and hire locals,
+        within any ceiling and budget.
+        """
         room = self.ceiling_room(mission)
+        budget = self._budget_room(mission)
+        expat_room = room if budget is None else min(room, budget)
         for post in mission.posts.values():
             if not post.open:
                 continue
-            for _ in range(max(0, min(post.expat_vacancies, room))):
+            for _ in range(max(0, min(post.expat_openings, expat_room))):
                 self._request_visa(mission, post)
                 room -= 1
+                expat_room -= 1
         if room > 0:
             self._schedule_local_hire(mission)
 
     # -- visas ----------------------------------------------------------------
 
-    def visa_policy(self, mission: Mission) -> Any:
-        """The host's visa policy for the mission: the latest in force, or the baseline."""
-        return (mission.current("visa_policy")
-                or self.scenario.sides[mission.side].host_visa_policy)
+    def visa_policy(self, mission: Mission, post: str | None = None) -> Any:
+        """The host's visa policy for the mission's staff (at ``post``): the latest in
+        force, or the baseline. Staff of a mission to an international organisation get the
+        baseline unless the policy says it covers them (the host's treaty obligation).
+        """
+        current = mission.current("visa_policy")
+        baseline = self.scenario.sides[mission.side].host_visa_policy
+        if current is None or (post is not None and not current.un_mission
+                               and mission.posts[post].kind == UN_MISSION):
+            return baseline
+        return current
 
     def _request_visa(self, mission: Mission, post: Post) -> None:
-        application = Application(next(self._ids), post.id, predecessor=self._next_awaiting(
-            mission, post.id))
+        """Seek someone for a vacancy: a planned replacement applies for a visa now; a new,
+        restored or suddenly vacated position is first assigned.
+        """
+        predecessor = self._next_awaiting(mission, post.id)
+        application = Application(next(self._ids), post.id, predecessor=predecessor)
         mission.applications[application.id] = application
-        mission.visa_queue += 1
         post.pipeline += 1
+        planning = self.scenario.sides[mission.side].planning
+        if planning.assignment_months is None or self._planned(mission, predecessor):
+            mission.visa_queue += 1
+            self._submit(mission, application)
+            return
+        application.assigning = True
+        mission.in_assignment += 1
+        start = self.now
+        if planning.assignments_per_month is not None:
+            start = max(start, mission.next_assignment)
+            mission.next_assignment = start + MONTH_DAYS / planning.assignments_per_month
+        months = planning.assignment_months
+        delay = MONTH_DAYS * self.streams("assignments", mission.side).triangular(
+            months.low, months.mode, months.high)
+        self._at(start + delay - self.now, self._assigned, mission, application)
+
+    @staticmethod
+    def _planned(mission: Mission, predecessor: int | None) -> bool:
+        """Whether the replacement of ``predecessor`` was planned with the rotation: their
+        tour ends as drawn at arrival, not cut short by a measure.
+        """
+        person = mission.expats.get(predecessor) if predecessor is not None else None
+        return person is not None and person.leave_at >= person.tour_end - 1.0
+
+    def _assigned(self, mission: Mission, application: Application) -> None:
+        """The assignment is made: the visa is applied for."""
+        if not application.alive:
+            return
+        application.assigning = False
+        mission.in_assignment -= 1
+        mission.visa_queue += 1
         self._submit(mission, application)
 
     def _submit(self, mission: Mission, application: Application, wait: float = 0.0) -> None:
         """Put the application before the host, to be decided after its processing time."""
-        mean = self.visa_policy(mission).processing_days
+        mean = self.visa_policy(mission, application.post).processing_days
         delay = self._visas[mission.side].gamma4(mean) if mean > 0 else 0.0
         self._decide_after(mission, application, wait + max(delay, 1.0))
 
@@ -147,7 +202,7 @@ class Staffing:
     def _decide(self, mission: Mission, application: Application, token: int) -> None:
         if not application.alive or application.token != token:
             return
-        policy = self.visa_policy(mission)
+        policy = self.visa_policy(mission, application.post)
         year = int(self.now // YEAR)
         if policy.quota is not None and mission.issued_by_year.get(year, 0) >= policy.quota:
             mission.held[application.id] = application
@@ -160,6 +215,7 @@ class Staffing:
             return
         mission.visas_issued += 1
         mission.issued_by_year[year] = mission.issued_by_year.get(year, 0) + 1
+        mission.granted_on.append(self.now)
         mission.visa_queue -= 1
         mission.in_transit += 1
         application.in_transit = True
@@ -216,7 +272,9 @@ class Staffing:
         if predecessor is not None and not arrived:
             mission.awaiting.setdefault(predecessor.post, []).insert(0, predecessor.id)
         mission.posts[application.post].pipeline -= 1
-        if application.in_transit:
+        if application.assigning:
+            mission.in_assignment -= 1
+        elif application.in_transit:
             mission.in_transit -= 1
         else:
             mission.visa_queue -= 1
@@ -226,14 +284,17 @@ class Staffing:
     def _schedule_local_hire(self, mission: Mission) -> None:
         if mission.hiring or mission.in_force("local_hire_ban"):
             return
-        vacancies = sum(max(0, p.local_vacancies) for p in mission.posts.values())
+        vacancies = sum(max(0, p.local_openings) for p in mission.posts.values())
         if vacancies == 0:
             return
         # Each vacancy is filled after its own exponential delay, so the next hire
-        # comes after mean / vacancies, but no faster than the mission can hire.
+        # comes after mean / vacancies, but no faster than the mission can hire (more
+        # slowly while it cannot pay through the host's banks).
         mission.hiring = True
         spec = self.scenario.sides[mission.side]
-        mean = max(spec.local_hire_days / vacancies, 30.4 / spec.local_hires_per_month)
+        pace = spec.local_hires_per_month * (
+            spec.costs.banking_hiring_factor if banking_restricted(mission) else 1.0)
+        mean = max(spec.local_hire_days / vacancies, 30.4 / pace)
         self._at(self.streams("locals", mission.side).exponential(mean), self._hire_local,
                  mission)
 
@@ -241,8 +302,8 @@ class Staffing:
         mission.hiring = False
         if mission.in_force("local_hire_ban") or self.ceiling_room(mission) <= 0:
             return
-        post = max(mission.posts.values(), key=lambda p: p.local_vacancies)
-        if post.local_vacancies <= 0:
+        post = max(mission.posts.values(), key=lambda p: p.local_openings)
+        if post.local_openings <= 0:
             return
         post.local += 1
         self._schedule_local_hire(mission)

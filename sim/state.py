@@ -7,11 +7,13 @@ date as events happen, so sampling them costs the same whatever the date.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 EMBASSY = "embassy"
 CONSULATE = "consulate"
+UN_MISSION = "un_mission"
 #: Post kinds counted in ``posts_open`` (the diplomatic and consular network).
 COUNTED_KINDS = frozenset({EMBASSY, CONSULATE})
 
@@ -32,8 +34,23 @@ class Post:
     expats: int = 0
     #: Expatriates here whose replacement has already been asked for.
     requested: int = 0
-    #: Replacements for this post waiting for a visa or travelling.
+    #: Replacements for this post being assigned, waiting for a visa or travelling.
     pipeline: int = 0
+    #: The staff the sending side plans for the post (at most its positions count).
+    planned_expat: int = 0
+    planned_local: int = 0
+
+    @property
+    def expat_openings(self) -> int:
+        """Vacancies the sending side means to fill: its positions, up to its plan."""
+        return self.expat_vacancies - max(0, self.expat_positions - self.planned_expat)
+
+    @property
+    def local_openings(self) -> int:
+        """Local vacancies the sending side means to fill at an open post."""
+        if not self.open:
+            return 0
+        return min(self.local_positions, self.planned_local) - self.local
 
     @property
     def expat_vacancies(self) -> int:
@@ -70,10 +87,12 @@ class Expat:
 
 @dataclass(slots=True)
 class Application:
-    """A replacement's visa application, from request to arrival."""
+    """A replacement's visa application, from its assignment to arrival."""
 
     id: int
     post: str
+    #: Still being assigned (selected, trained) before the visa is applied for.
+    assigning: bool = False
     in_transit: bool = False
     alive: bool = True
     #: Bumped whenever the decision is rescheduled, so only the latest one counts.
@@ -127,10 +146,15 @@ class Mission:
     applications: dict[int, Application] = field(default_factory=dict)
     visa_queue: int = 0
     in_transit: int = 0
+    in_assignment: int = 0
+    #: When the sending side can start its next new assignment (assignments a month).
+    next_assignment: float = 0.0
     visas_issued: int = 0
     visas_denied: int = 0
     #: Visas granted per year since the start, for quotas.
     issued_by_year: dict[int, int] = field(default_factory=dict)
+    #: Days on which the host granted the mission's staff a visa, for the last year's count.
+    granted_on: deque[float] = field(default_factory=deque)
     #: Applications held until a quota renews, released early if the policy changes.
     held: dict[int, Application] = field(default_factory=dict)
     #: Expatriates whose replacement is sought, per post, oldest request first: a
@@ -176,12 +200,25 @@ class Mission:
     @property
     def pipeline(self) -> int:
         """Replacements asked for but not yet arrived."""
-        return self.visa_queue + self.in_transit
+        return self.visa_queue + self.in_transit + self.in_assignment
 
     @property
     def posts_open(self) -> int:
-        """Open embassies and consulates."""
-        return sum(p.open for p in self.posts.values() if p.kind in COUNTED_KINDS)
+        """Embassies and consulates open with someone in them: a post with no staff is
+        not open, whatever the host allows.
+        """
+        return sum(p.open and p.expats + p.local > 0 for p in self.posts.values()
+                   if p.kind in COUNTED_KINDS)
+
+    @property
+    def planned_expats(self) -> int:
+        """Expatriates the sending side plans for the whole mission."""
+        return sum(p.planned_expat for p in self.posts.values())
+
+    @property
+    def planned_locals(self) -> int:
+        """Local employees the sending side plans for the whole mission."""
+        return sum(p.planned_local for p in self.posts.values())
 
     def in_force(self, move_name: str) -> list[Measure]:
         """Measures of one kind in force on this mission, oldest first."""

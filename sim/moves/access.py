@@ -59,6 +59,9 @@ class VisaPolicy(Move):
     approval_rate: float = Field(ge=0, le=1, description="chance an application is approved")
     processing_days: float = Field(ge=0, description="mean days to decide an application")
     quota: int | None = Field(default=None, ge=0, description="visas granted per year at most")
+    un_mission: bool = Field(default=False,
+                             description="also applies to staff of the target's mission to "
+                                         "an international organisation")
 
     summary = "set the approval rate, processing time and yearly quota of visas for the target"
     severity = 2.0

@@ -21,7 +21,10 @@ from pydantic import (
     model_validator,
 )
 
+from sim.consular import ConsularSpec
+from sim.costs import CostSpec
 from sim.moves import MOVES
+from sim.planning import PlanningSpec
 from sim.policies import BY_NAME as POLICY_CLASSES
 from sim.policies import Policy, PolicySpec, Scripted
 from sim.scenario.plausibility import (
@@ -33,6 +36,7 @@ from sim.scenario.plausibility import (
     warnings_for,
 )
 from sim.talks import Talks
+from sim.work import WorkSpec
 
 #: Most years from start to end. `end: 9999-12-31` would otherwise run for a minute and
 #: write hundreds of megabytes; two centuries is far past any question the model answers.
@@ -121,6 +125,13 @@ class PropertySpec(_Strict):
 
     id: str = Field(description="short name used by `seize_property` and `return_property`")
     name: str = Field(description="full name for logs")
+    use: Literal["housing", "offices", "recreation", "storage", "post"] = Field(
+        default="post", description="what the mission uses it for (`post`: the building of "
+                                    "a post, whose loss shows as the post's closure)")
+    annual_value: float = Field(
+        default=0.0, ge=0, le=1_000_000,
+        description="what its loss costs a year while seized, in thousands: a substitute's "
+                    "rent, or the benefit lost")
 
 
 class TourYears(_Strict):
@@ -177,12 +188,25 @@ class SideSpec(_Strict):
         default=20, gt=0, description="most locals the mission can hire a month, however many "
         "vacancies it has")
     core_staff: int = Field(
-        default=0, ge=0, description="staff the mission needs before it can run consular work"
+        default=0, ge=0, description="expatriates the mission keeps for its other work "
+                                     "before it staffs consular work"
     )
-    consular_staff_max: int = Field(default=0, ge=0, description="most staff on consular work")
+    consular_staff_max: int = Field(
+        default=0, ge=0, description="consular officers (expatriates) at planned strength")
     consular_rate: float = Field(
-        default=0.0, ge=0, description="visas a consular worker issues per month"
+        default=0.0, ge=0, description="visa interviews an officer holds a month, with full "
+                                       "local support"
     )
+    consular: ConsularSpec = Field(default_factory=ConsularSpec,
+                                   description="host nationals applying for visas, and their "
+                                               "queue")
+    work: WorkSpec = Field(default_factory=WorkSpec,
+                           description="the mission's work and what travel rules cost it")
+    costs: CostSpec = Field(default_factory=CostSpec,
+                            description="what the mission costs to run")
+    planning: PlanningSpec = Field(default_factory=PlanningSpec,
+                                   description="how the sending side staffs the mission beyond "
+                                               "the regular rotation")
     reduction_order: list[ReductionStep] = Field(
         default_factory=lambda: [ReductionStep(staff="local"), ReductionStep(staff="expat")],
         description="who goes first when a ceiling forces cuts",
@@ -201,6 +225,15 @@ class SideSpec(_Strict):
             raise ValueError(f"the posts have {total:,} positions, expatriate and local "
                              f"(allowed: at most {MAX_POSITIONS:,} per side)")
         return posts
+
+    @model_validator(mode="after")
+    def _planned_posts_exist(self) -> SideSpec:
+        ids = [p.id for p in self.posts]
+        unknown = [k for k in self.planning.planned if k not in ids]
+        if unknown:
+            raise ValueError(f"planning.planned: no post '{unknown[0]}' "
+                             f"(allowed: {', '.join(ids)})")
+        return self
 
     @field_validator("policy")
     @classmethod

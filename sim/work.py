@@ -1,0 +1,108 @@
+"""Work capacity: the diplomat-days a month a mission has for its work.
+
+A mission exists to report, to reach out and to protect its citizens, and much
+of that means travelling beyond the capital. Three restrictions eat into it
+without removing anyone, and are measured here:
+
+- **A travel radius** (the US 25-mile rule, Russia's 41 km zone): travel
+  beyond it needs the host's leave. The share of the work that needs travel
+  (``travel_share``) can be done without notice only where the radius reaches:
+  ``reach`` gives, for a few radii, the share of the places that work goes to
+  (here: of the host's population) within that distance of the mission's posts,
+  interpolated in between.
+- **Advance notice** of that travel (a day, two weeks, routes filed and
+  refused): of the work beyond the radius, exp(-days / ``notice_scale_days``) is
+  still done; the rest is lost to planning, waiting and refusals. A radius with
+  no notice rule in force needs ``notice_without_rule_days`` (case by case).
+- **Missing local employees**: after a local-hire ban, diplomats do the
+  essential work of the local staff they lost (drivers, maintenance, translation):
+  ``local_cover`` diplomat-days per working day for each local position left
+  empty.
+
+``work_capacity`` = expatriates * ``working_days`` * (1 - travel_share +
+travel_share * (reach + (1 - reach) * notice efficiency)) - the cover for missing
+locals, never below zero.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import SideSpec
+    from sim.state import Mission
+
+
+class WorkSpec(BaseModel):
+    """What the mission's diplomats spend their days on, and what restrictions cost them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    working_days: float = Field(default=21.0, gt=0, le=31,
+                                description="working days a month per diplomat")
+    travel_share: float = Field(
+        default=0.0, ge=0, le=1,
+        description="share of the mission's work that needs travel beyond the capital")
+    reach: list[tuple[float, float]] = Field(
+        default_factory=list,
+        description="`[km, share]` pairs: the share of the places that travel goes to within "
+                    "that distance of the posts (empty: a radius takes nothing away)")
+    notice_without_rule_days: float = Field(
+        default=7.0, ge=0, le=365,
+        description="notice travel beyond a radius needs when no notice rule is in force "
+                    "(the host decides case by case)")
+    notice_scale_days: float = Field(
+        default=14.0, gt=0,
+        description="days of advance notice that cut the travel done beyond the radius to "
+                    "about a third (exp(-1))")
+    local_cover: float = Field(
+        default=0.0, ge=0, le=10,
+        description="diplomat-days per working day that each empty local position costs")
+
+    @field_validator("reach")
+    @classmethod
+    def _increasing(cls, reach: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        kms = [km for km, _ in reach]
+        shares = [share for _, share in reach]
+        if kms != sorted(kms) or shares != sorted(shares) or any(
+                not 0 <= s <= 1 for s in shares) or any(km <= 0 for km in kms):
+            raise ValueError("needs [km, share] pairs with km > 0 and shares from 0 to 1, "
+                             "both increasing")
+        return reach
+
+
+def reach(spec: WorkSpec, km: float | None) -> float:
+    """Share of the travel destinations within ``km`` of the posts (1 with no radius)."""
+    if km is None or not spec.reach:
+        return 1.0
+    points = spec.reach
+    if km <= points[0][0]:
+        return points[0][1] * km / points[0][0]
+    for (k0, s0), (k1, s1) in itertools.pairwise(points):
+        if km <= k1:
+            return s0 + (s1 - s0) * (km - k0) / (k1 - k0)
+    return points[-1][1]
+
+
+def travel_efficiency(spec: WorkSpec, km: float | None, notice_days: float | None) -> float:
+    """Share of the travel work still done under a radius and a notice rule."""
+    within = reach(spec, km)
+    beyond = 1.0 if notice_days is None else math.exp(-notice_days / spec.notice_scale_days)
+    return within + (1.0 - within) * beyond
+
+
+def work_capacity(spec: SideSpec, mission: Mission) -> float:
+    """Diplomat-days a month the mission has for its work now."""
+    work = spec.work
+    radius, notice = mission.current("travel_radius"), mission.current("travel_notice")
+    notice_days = (notice.days if notice else work.notice_without_rule_days) if radius else None
+    efficiency = travel_efficiency(work, radius.km if radius else None, notice_days)
+    days = len(mission.expats) * work.working_days * (
+        1.0 - work.travel_share + work.travel_share * efficiency)
+    empty = sum(max(0, min(p.local_positions, p.planned_local) - p.local)
+                for p in mission.posts.values() if p.open)
+    return max(0.0, days - empty * work.local_cover * work.working_days)
