@@ -88,10 +88,8 @@ class Effects:
             home = post if post.open else self._relocation_post(mission, post) or post
             home.expat_positions += expats
             post.local_positions += locals_
-            if not rebuild:  # the side stays the size it is: it plans no more than it holds
-                home.planned_expat = min(home.planned_expat,
-                                         home.expats - home.requested + home.pipeline)
-                post.planned_local = min(post.planned_local, post.local)
+        if not rebuild:  # the side stays the size it is: it plans no more than it holds
+            _stay_at(mission)
         self.staffing.recruit(mission)
 
     def enforce_ceiling(self, mission: Mission, ceiling: int) -> dict[str, list[int]]:
@@ -248,3 +246,10 @@ class Effects:
             covered |= measure.state.posts
         for post in mission.posts.values():
             post.consular_suspended = post.id in covered
+
+
+def _stay_at(mission: Mission) -> None:
+    """Lower the mission's plan to the staff it holds and has on the way."""
+    for post in mission.posts.values():
+        post.planned_expat = min(post.planned_expat, post.expats - post.requested + post.pipeline)
+        post.planned_local = min(post.planned_local, post.local)

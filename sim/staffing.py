@@ -95,7 +95,7 @@ class Staffing:
             self.recruit(mission)
             return
         if post.open:
-            for _ in range(post.expat_openings):
+            for _ in range(min(post.expat_vacancies, mission.expat_plan_room)):
                 self._request_visa(mission, post)
 
     def remove_expat(self, mission: Mission, expat: Expat) -> None:
@@ -123,11 +123,12 @@ class Staffing:
         """
         room = self.ceiling_room(mission)
         budget = self._budget_room(mission)
-        expat_room = room if budget is None else min(room, budget)
+        expat_room = min(room, mission.expat_plan_room)
+        expat_room = expat_room if budget is None else min(expat_room, budget)
         for post in mission.posts.values():
             if not post.open:
                 continue
-            for _ in range(max(0, min(post.expat_openings, expat_room))):
+            for _ in range(max(0, min(post.expat_vacancies, expat_room))):
                 self._request_visa(mission, post)
                 room -= 1
                 expat_room -= 1
@@ -284,8 +285,9 @@ class Staffing:
     def _schedule_local_hire(self, mission: Mission) -> None:
         if mission.hiring or mission.in_force("local_hire_ban"):
             return
-        vacancies = sum(max(0, p.local_openings) for p in mission.posts.values())
-        if vacancies == 0:
+        vacancies = min(sum(max(0, p.local_vacancies) for p in mission.posts.values()),
+                        mission.local_plan_room)
+        if vacancies <= 0:
             return
         # Each vacancy is filled after its own exponential delay, so the next hire
         # comes after mean / vacancies, but no faster than the mission can hire (more
@@ -302,8 +304,8 @@ class Staffing:
         mission.hiring = False
         if mission.in_force("local_hire_ban") or self.ceiling_room(mission) <= 0:
             return
-        post = max(mission.posts.values(), key=lambda p: p.local_openings)
-        if post.local_openings <= 0:
+        post = max(mission.posts.values(), key=lambda p: p.local_vacancies)
+        if post.local_vacancies <= 0 or mission.local_plan_room <= 0:
             return
         post.local += 1
         self._schedule_local_hire(mission)

@@ -36,21 +36,10 @@ class Post:
     requested: int = 0
     #: Replacements for this post being assigned, waiting for a visa or travelling.
     pipeline: int = 0
-    #: The staff the sending side plans for the post (at most its positions count).
+    #: The staff the sending side plans for the post; the mission fills its vacancies
+    #: only up to the sum over its posts (so relocated positions carry no plan of their own).
     planned_expat: int = 0
     planned_local: int = 0
-
-    @property
-    def expat_openings(self) -> int:
-        """Vacancies the sending side means to fill: its positions, up to its plan."""
-        return self.expat_vacancies - max(0, self.expat_positions - self.planned_expat)
-
-    @property
-    def local_openings(self) -> int:
-        """Local vacancies the sending side means to fill at an open post."""
-        if not self.open:
-            return 0
-        return min(self.local_positions, self.planned_local) - self.local
 
     @property
     def expat_vacancies(self) -> int:
@@ -219,6 +208,19 @@ class Mission:
     def planned_locals(self) -> int:
         """Local employees the sending side plans for the whole mission."""
         return sum(p.planned_local for p in self.posts.values())
+
+    @property
+    def expat_plan_room(self) -> int:
+        """Expatriates the sending side still means to bring in: its plan less those
+        staying on and those on their way.
+        """
+        staying = sum(p.expats - p.requested + p.pipeline for p in self.posts.values())
+        return self.planned_expats - staying
+
+    @property
+    def local_plan_room(self) -> int:
+        """Local employees the sending side still means to hire."""
+        return self.planned_locals - self.staff_local
 
     def in_force(self, move_name: str) -> list[Measure]:
         """Measures of one kind in force on this mission, oldest first."""

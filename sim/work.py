@@ -13,7 +13,8 @@ without removing anyone, and are measured here:
 - **Advance notice** of that travel (a day, two weeks, routes filed and
   refused): of the work beyond the radius, exp(-days / ``notice_scale_days``) is
   still done; the rest is lost to planning, waiting and refusals. A radius with
-  no notice rule in force needs ``notice_without_rule_days`` (case by case).
+  no notice rule in force needs ``notice_without_rule_days`` (case by case); a
+  notice rule with no radius applies to every trip out of the post's city.
 - **Missing local employees**: after a local-hire ban, diplomats do the
   essential work of the local staff they lost (drivers, maintenance, translation):
   ``local_cover`` diplomat-days per working day for each local position left
@@ -89,20 +90,26 @@ def reach(spec: WorkSpec, km: float | None) -> float:
 
 
 def travel_efficiency(spec: WorkSpec, km: float | None, notice_days: float | None) -> float:
-    """Share of the travel work still done under a radius and a notice rule."""
-    within = reach(spec, km)
-    beyond = 1.0 if notice_days is None else math.exp(-notice_days / spec.notice_scale_days)
-    return within + (1.0 - within) * beyond
+    """Share of the travel work still done under a radius and a notice rule.
+
+    A radius alone needs ``notice_without_rule_days`` beyond it; a notice rule with no
+    radius applies to every trip out of the post's city.
+    """
+    if km is None and notice_days is None:
+        return 1.0
+    within = 0.0 if km is None else reach(spec, km)
+    days = spec.notice_without_rule_days if notice_days is None else notice_days
+    return within + (1.0 - within) * math.exp(-days / spec.notice_scale_days)
 
 
 def work_capacity(spec: SideSpec, mission: Mission) -> float:
     """Diplomat-days a month the mission has for its work now."""
     work = spec.work
     radius, notice = mission.current("travel_radius"), mission.current("travel_notice")
-    notice_days = (notice.days if notice else work.notice_without_rule_days) if radius else None
-    efficiency = travel_efficiency(work, radius.km if radius else None, notice_days)
+    efficiency = travel_efficiency(work, radius.km if radius else None,
+                                   notice.days if notice else None)
     days = len(mission.expats) * work.working_days * (
         1.0 - work.travel_share + work.travel_share * efficiency)
-    empty = sum(max(0, min(p.local_positions, p.planned_local) - p.local)
-                for p in mission.posts.values() if p.open)
+    positions = sum(p.local_positions for p in mission.posts.values() if p.open)
+    empty = max(0, min(positions, mission.planned_locals) - mission.staff_local)
     return max(0.0, days - empty * work.local_cover * work.working_days)

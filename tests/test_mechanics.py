@@ -456,7 +456,7 @@ def test_lifting_a_partial_suspension_keeps_a_general_one(make_scenario):
     sim.apply(SuspendConsular(date=sim.today, actor="A", target="A", posts=["con"], id="con"))
     sim.apply(Lift(date=sim.today, actor="A", measure="con"))
     assert "all" in a.measures
-    assert metrics.consular_output(sim, a) == 0.0
+    assert sim.consular.output_per_month("A") == 0.0
 
 
 # -- 6. lift_all ----------------------------------------------------------------
@@ -573,42 +573,7 @@ def test_same_seed_same_run_different_seed_different_run(make_scenario):
     assert not np.array_equal(first.side_values, other.side_values, equal_nan=True)
 
 
-# -- 9. consular output ---------------------------------------------------------
-
-
-@pytest.mark.parametrize(("ceiling", "output"), [(120, 40 * 20), (100, 0.0), (80, 0.0)])
-def test_consular_output_stops_at_or_below_core_staff(make_scenario, ceiling, output):
-    """Only staff beyond core_staff (100) do consular work: rate 40 x (staff - 100)."""
-    sim = Simulation(make_scenario(), seed=1)
-    a = run_to(sim, 2020, 3)
-    assert metrics.consular_output(sim, a) == 40 * 150  # capped at consular_staff_max
-    sim.apply(StaffCap(date=sim.today, actor="B", ceiling=ceiling, notice_days=0))
-    settle(sim)
-    assert a.staff_total == ceiling
-    assert metrics.consular_output(sim, a) == output
-
-
-def test_consular_output_zero_when_suspended_at_every_post(make_scenario):
-    """Suspending one's own consular work scales output by the share of posts still
-    issuing; at all posts it is zero; resuming restores it.
-    """
-    sim = Simulation(make_scenario(), seed=1)
-    a = run_to(sim, 2020, 3)
-    full = metrics.consular_output(sim, a)
-    assert full == 40 * 150
-    sim.apply(SuspendConsular(date=sim.today, actor="A", target="A", posts=["con"]))
-    assert metrics.consular_output(sim, a) == pytest.approx(full * 0.7)
-    sim.apply(SuspendConsular(date=sim.today, actor="A", target="A"))
-    assert metrics.consular_output(sim, a) == 0.0
-    assert a.staff_total > 300  # staff stay: only the work stops
-    assert metrics.consular_output(sim, sim.missions["B"]) == 50 * 30  # B unaffected
-    suspended = sim.now
-    advance(sim, 28)
-    days, output = series(sim, "A", "consular_output")
-    assert len(output[days >= suspended]) == 4
-    assert set(output[days >= suspended]) == {0.0}
-    sim.apply(ResumeConsular(date=sim.today, actor="A", target="A"))
-    assert metrics.consular_output(sim, a) == full
+# -- 9. consular output: see test_consular.py ------------------------------------
 
 
 # -- 10. invariants under random moves -----------------------------------------

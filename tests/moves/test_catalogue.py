@@ -24,10 +24,6 @@ from .harness import CASES, UNDOES, make_move
 NAMES = list(BY_NAME)
 ACTING = [n for n in NAMES if n != "statement"]
 START = dt.date(2020, 3, 1)
-#: Moves whose effect on a mission nothing measures yet: they get their metrics with the
-#: mission functions (work capacity, cost per head, flights) of issue 8, part 2.
-UNMEASURED = {"seize_property", "return_property", "travel_radius", "travel_notice",
-              "banking_restriction", "banking_guarantee", "suspend_flights", "resume_flights"}
 #: Metrics of what a mission is and does; not the counts of measures in force or the
 #: parameters they set, which any move changes by being made.
 FUNCTIONS = [m for m in SIDE_METRICS if m not in ("restrictions_in_force", "travel_radius_km")]
@@ -122,9 +118,7 @@ def test_talks_can_settle_every_restriction():
     assert settled == set(INSTRUMENTS)
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
-    strict=True, reason="no mission function measures it yet (issue 8, part 2)"))
-    if n in UNMEASURED else n for n in ACTING])
+@pytest.mark.parametrize("name", ACTING)
 def test_changes_what_is_measured(make_scenario, name):
     """Made on the plain scenario, a move changes what a mission is or does within a
     year (a lifting move: against the run where what it lifts stays in force).
