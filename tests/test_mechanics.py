@@ -26,7 +26,6 @@ from sim.moves import (
     LiftAll,
     LocalHireBan,
     ReopenPost,
-    ResumeConsular,
     SeizeProperty,
     StaffCap,
     SuspendConsular,
