@@ -40,7 +40,10 @@ class Effects:
         self.staffing.reconsider_tours(mission)
 
     def lay_off_locals(self, mission: Mission) -> None:
-        """Every local employee goes (their positions stay, to be refilled if allowed)."""
+        """Every local employee goes (their positions stay, to be refilled if allowed), and
+        their essential work falls to the diplomats until they are replaced.
+        """
+        mission.locals_missing += mission.staff_local
         for post in mission.posts.values():
             post.local = 0
 

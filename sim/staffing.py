@@ -308,6 +308,7 @@ class Staffing:
         if post.local_vacancies <= 0 or mission.local_plan_room <= 0:
             return
         post.local += 1
+        mission.locals_missing = max(0, mission.locals_missing - 1)
         self._schedule_local_hire(mission)
 
     # -- tenure limits --------------------------------------------------------

@@ -151,6 +151,9 @@ class Mission:
     awaiting: dict[str, list[int]] = field(default_factory=dict)
     #: A local hire is already scheduled (at most one at a time).
     hiring: bool = False
+    #: Local employees laid off by a ban and not yet replaced: their essential work falls
+    #: to the diplomats.
+    locals_missing: int = 0
     #: Measures in force *on* this mission, by id, in the order they were applied.
     measures: dict[str, Measure] = field(default_factory=dict)
     #: The same measures indexed by move name, so lookups cost the same however many.
@@ -219,8 +222,11 @@ class Mission:
 
     @property
     def local_plan_room(self) -> int:
-        """Local employees the sending side still means to hire."""
-        return self.planned_locals - self.staff_local
+        """Local employees the sending side still means to hire at its open posts (a closed
+        post's local staff are laid off, not moved).
+        """
+        planned = sum(p.planned_local for p in self.posts.values() if p.open)
+        return planned - self.staff_local
 
     def in_force(self, move_name: str) -> list[Measure]:
         """Measures of one kind in force on this mission, oldest first."""

@@ -17,8 +17,9 @@ without removing anyone, and are measured here:
   notice rule with no radius applies to every trip out of the post's city.
 - **Missing local employees**: after a local-hire ban, diplomats do the
   essential work of the local staff they lost (drivers, maintenance, translation):
-  ``local_cover`` diplomat-days per working day for each local position left
-  empty.
+  ``local_cover`` diplomat-days per working day for each local employee laid off
+  and not yet replaced. (Positions abolished by a ceiling took their work with
+  them; positions given back by a lift are new capacity, not missing work.)
 
 ``work_capacity`` = expatriates * ``working_days`` * (1 - travel_share +
 travel_share * (reach + (1 - reach) * notice efficiency)) - the cover for missing
@@ -110,6 +111,4 @@ def work_capacity(spec: SideSpec, mission: Mission) -> float:
                                    notice.days if notice else None)
     days = len(mission.expats) * work.working_days * (
         1.0 - work.travel_share + work.travel_share * efficiency)
-    positions = sum(p.local_positions for p in mission.posts.values() if p.open)
-    empty = max(0, min(positions, mission.planned_locals) - mission.staff_local)
-    return max(0.0, days - empty * work.local_cover * work.working_days)
+    return max(0.0, days - mission.locals_missing * work.local_cover * work.working_days)

@@ -92,8 +92,8 @@ def test_a_wider_radius_costs_less(make_scenario):
 
 
 def test_diplomats_cover_missing_local_staff(make_scenario):
-    """After a local-hire ban, each empty local position costs local_cover diplomat-days
-    a working day.
+    """After a local-hire ban, each local employee laid off costs local_cover
+    diplomat-days a working day until replaced.
     """
     sim = started(make_scenario, work={"local_cover": 0.1})
     full = capacity(sim)
