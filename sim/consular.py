@@ -91,11 +91,9 @@ def officers(spec: SideSpec, mission: Mission) -> float:
     proportion, up to ``consular_staff_max`` at its planned strength.
     """
     expats, planned, core = len(mission.expats), mission.planned_expats, spec.core_staff
-    if expats == 0:
+    if expats <= core or planned <= core:  # nobody beyond the core: no consular section
         return 0.0
-    if planned <= core:
-        return float(spec.consular_staff_max)
-    return spec.consular_staff_max * min(1.0, max(0.0, (expats - core) / (planned - core)))
+    return spec.consular_staff_max * min(1.0, (expats - core) / (planned - core))
 
 
 def issuing_share(mission: Mission) -> float:

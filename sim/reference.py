@@ -15,7 +15,10 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from sim.consular import ConsularSpec
+from sim.costs import CostSpec
 from sim.moves import MOVES, Move
+from sim.planning import AssignmentMonths, PlannedPost, PlanningSpec
 from sim.policies import POLICIES, Policy, aliases_of
 from sim.scenario import plausibility
 from sim.scenario.schema import (
@@ -30,6 +33,7 @@ from sim.scenario.schema import (
     VisaPolicySpec,
 )
 from sim.talks import Talks, TalksRound
+from sim.work import WorkSpec
 
 INTRO = """\
 # Scenario file format (reference)
@@ -51,6 +55,19 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("`tour_years`", TourYears, ""),
     ("`host_visa_policy`", VisaPolicySpec, ""),
     ("`reduction_order[]`", ReductionStep, ""),
+    ("`consular`", ConsularSpec, "Host nationals applying for the mission's visas, queued for "
+     "an interview with its consular officers (`core_staff`, `consular_staff_max` and "
+     "`consular_rate` of the side set who serves). See `sim/consular.py` and "
+     "docs/background.md."),
+    ("`work`", WorkSpec, "What the mission's diplomats spend their days on, and what travel "
+     "rules and missing local staff cost: the metric `work_capacity`."),
+    ("`costs`", CostSpec, "What the mission costs to run (in thousands, of USD in the "
+     "record): the metric `cost_per_head`. Seized properties add their `annual_value`."),
+    ("`planning`", PlanningSpec, "How the sending side staffs its mission beyond the regular "
+     "rotation: its planned size, the assignment cycle of new, restored or suddenly vacated "
+     "positions, and whether it rebuilds after a lift."),
+    ("`planning.assignment_months`", AssignmentMonths, ""),
+    ("`planning.planned.<post id>`", PlannedPost, ""),
     ("`drop_moves`", DropMoves, "Only with `extends:`. A base move is dropped if its id is "
      "listed, or if it is dated on or after `from` and matches `actor` and `moves` when given."),
     ("`talks`", Talks, ""),
@@ -180,8 +197,21 @@ def scenario_format() -> str:
         "underscores or spaces between its words, and by the other names listed under "
         "each policy (`tit-for-tat` is `mirror`). Every policy takes these parameters "
         "besides its own:\n\n" + "\n".join(shared))
-    lines += limits_section() + warnings_section()
+    lines += limits_section() + warnings_section() + metrics_section()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def metrics_section() -> list[str]:
+    """What a run measures: the rows of ``timeseries.csv``."""
+    from sim.metrics import JOINT_METRICS, SIDE_METRICS
+
+    rows = [f"| `{name}` | each side | {meaning} |" for name, meaning in SIDE_METRICS.items()]
+    rows += [f"| `{name}` | `both` | {meaning} |" for name, meaning in JOINT_METRICS.items()]
+    return ["## Metrics", "",
+            "What a run measures, sampled every `sample_days` into `timeseries.csv` "
+            "(`date,side,metric,value`). A side's rows describe its mission in the other "
+            "side's country; `both` compares the two missions.", "",
+            "| metric | side | meaning |", "|---|---|---|", *rows, ""]
 
 
 if __name__ == "__main__":

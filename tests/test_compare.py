@@ -20,10 +20,11 @@ from sim.compare import (
     load_runs,
 )
 from sim.errors import ParityUserError
+from sim.metrics import JOINT_METRICS, SIDE_METRICS
 from sim.overlays import departure_dates
 
-#: Side A keeps 40 core staff and has 40 expatriates, so once B bans its 60 local
-#: employees (and 5 expatriates have been expelled) nobody is left for consular work.
+#: Side A's consular officers can do nothing without local staff (local_support 1), so
+#: once B bans its 60 local employees no visas are issued.
 BASE = """\
 name: {name}
 start: 2020-01-01
@@ -34,9 +35,10 @@ sides:
     name: A mission in B
     posts:
       - {{id: capital, name: Embassy, kind: embassy, expat: 40, local: 60, consular_share: 1}}
-    core_staff: 40
+    core_staff: 20
     consular_staff_max: 30
     consular_rate: 10
+    consular: {{local_support: 1}}
   {other}:
     name: {other} mission in A
     posts:
@@ -150,7 +152,8 @@ def test_compare_writes_the_table_and_one_png_per_metric_and_side(runs, tmp_path
     with (out / "differences.csv").open(newline="") as handle:
         table = list(csv.reader(handle))
     assert tuple(table[0]) == HEADER
-    assert len(table) == 1 + len(rows) == 1 + 2 * (2 * 10 + 1)   # 2 runs x (2 sides x 10 + 1)
+    per_run = 2 * len(SIDE_METRICS) + len(JOINT_METRICS)          # 2 sides, and both
+    assert len(table) == 1 + len(rows) == 1 + 2 * per_run
     staff = next(line for line in table if line[:3] == ["With ban", "A", "staff_total"])
     assert staff[3].isdigit() and staff[5].startswith("-")     # whole numbers, a drop
     assert all(not cell.endswith(".0") for line in table for cell in line)
