@@ -18,12 +18,14 @@ without removing anyone, and are measured here:
 - **Missing local employees**: after a local-hire ban, diplomats do the
   essential work of the local staff they lost (drivers, maintenance, translation):
   ``local_cover`` diplomat-days per working day for each local employee laid off
-  and not yet replaced. (Positions abolished by a ceiling took their work with
-  them; positions given back by a lift are new capacity, not missing work.)
+  and not yet replaced, but never more than ``local_cover_max`` of their time:
+  beyond it the mission drops services rather than its diplomatic work.
+  (Positions abolished by a ceiling took their work with them; positions given
+  back by a lift are new capacity, not missing work.)
 
 ``work_capacity`` = expatriates * ``working_days`` * (1 - travel_share +
 travel_share * (reach + (1 - reach) * notice efficiency)) - the cover for missing
-locals, never below zero.
+locals.
 """
 
 from __future__ import annotations
@@ -63,7 +65,12 @@ class WorkSpec(BaseModel):
                     "about a third (exp(-1))")
     local_cover: float = Field(
         default=0.0, ge=0, le=10,
-        description="diplomat-days per working day that each empty local position costs")
+        description="diplomat-days per working day that each local employee laid off by a "
+                    "ban costs until replaced")
+    local_cover_max: float = Field(
+        default=0.5, ge=0, le=1,
+        description="most of the diplomats' time that goes to missing local work; beyond "
+                    "it the mission drops services rather than diplomatic work")
 
     @field_validator("reach")
     @classmethod
@@ -111,4 +118,5 @@ def work_capacity(spec: SideSpec, mission: Mission) -> float:
                                    notice.days if notice else None)
     days = len(mission.expats) * work.working_days * (
         1.0 - work.travel_share + work.travel_share * efficiency)
-    return max(0.0, days - mission.locals_missing * work.local_cover * work.working_days)
+    cover = mission.locals_missing * work.local_cover * work.working_days
+    return days - min(cover, work.local_cover_max * days)
