@@ -3,9 +3,10 @@
 The figures are built only from what a run wrote to disk (``timeseries.csv``,
 ``events.csv``, ``measures.csv`` and ``summary.json``), never from live model
 objects, so any saved run can be re-plotted and two runs can be compared later
-with the same readers. Side ids are always taken from the data. Figures use
-matplotlib's object API (no pyplot global state, no window) and are saved
-without version metadata so that the same run gives byte-identical PNGs.
+with the same readers. Side ids are always taken from the data. Each ``plot_*``
+function returns a matplotlib Figure (built with the object API: no pyplot
+global state, no window); :func:`make_figures` saves them without version
+metadata so that the same run gives byte-identical PNGs.
 """
 
 from __future__ import annotations
@@ -47,6 +48,37 @@ PALETTE = (
 OTHER_COLOUR = "#7f7f7f"
 LABEL_CHARS = 20
 LABEL_LANES = 2
+#: Colour of joint series (both missions) and of reference lines.
+JOINT_COLOUR = "black"
+REFERENCE_COLOUR = "#555555"
+#: Axis labels, with units, of the metrics a briefer is shown (run and overlay figures).
+AXIS_LABELS = {
+    "staff_total": "staff (people)",
+    "staff_local": "local employees (people)",
+    "posts_open": "posts open",
+    "consular_output": "visas issued a month",
+    "restrictions_in_force": "restrictions in force",
+    "tension": "tension (sum of severities)",
+    "visa_wait_days": "wait for a visa interview (days)",
+    "work_capacity": "diplomat-days a month",
+    "cost_per_head": "thousand USD a year per member of staff",
+    "staff_gap": "difference in staff (people)",
+    "visa_reciprocity": "ratio of visas granted (1 = parity)",
+}
+
+
+def axis_label(metric: str) -> str:
+    """The metric's axis label with its unit, else its name in words."""
+    return AXIS_LABELS.get(metric, metric.replace("_", " "))
+
+
+def side_name(summary: dict[str, Any], side: str) -> str:
+    """The mission's name from the summary (e.g. ``US mission in Russia``), else its id."""
+    if side == BOTH:
+        return "both missions"
+    entry = summary.get("sides", {}).get(side)
+    name = entry.get("name") if isinstance(entry, dict) else None
+    return str(name or side)
 
 
 def side_colours(sides: Sequence[str]) -> dict[str, str]:
@@ -84,11 +116,13 @@ def _plot_metric(
     *,
     cumulative: bool = False,
     steps: bool = False,
+    labels: dict[str, str] | None = None,
 ) -> None:
     """Draw one metric per side on an axis, optionally as a running total.
 
     ``steps`` draws a count that changes only at moves (e.g. restrictions in
-    force) as a staircase, so it is not misread as a gradual change.
+    force) as a staircase, so it is not misread as a gradual change. ``labels``
+    names the sides in the legend (their ids by default).
     """
     for side in sides:
         if (side, metric) not in series:
@@ -97,7 +131,8 @@ def _plot_metric(
         if cumulative:
             values = np.nancumsum(values)
         style = "steps-post" if steps else "default"
-        ax.plot(dates, values, color=colours[side], lw=1.8, label=side, drawstyle=style)
+        label = labels.get(side, side) if labels else side
+        ax.plot(dates, values, color=colours[side], lw=1.8, label=label, drawstyle=style)
     ax.grid(True, alpha=0.3)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="best", fontsize=8, frameon=False)
@@ -227,8 +262,8 @@ def _style_strip(strip: Axes) -> None:
 
 
 def plot_staff(
-    series: Timeseries, events: list[dict[str, str]], summary: dict[str, Any], path: Path
-) -> Path:
+    series: Timeseries, events: list[dict[str, str]], summary: dict[str, Any]
+) -> Figure:
     """Plot staff per side with the moves that drove it, the figure a briefer leads with."""
     sides = side_ids(summary, series)
     colours = side_colours(sides)
@@ -240,10 +275,10 @@ def plot_staff(
     _style_strip(strip)
     format_date_axis(ax, span)
     fig.suptitle(_title(summary, "mission staff"))
-    return save_figure(fig, path)
+    return fig
 
 
-def plot_visa_queue(series: Timeseries, summary: dict[str, Any], path: Path) -> Path:
+def plot_visa_queue(series: Timeseries, summary: dict[str, Any]) -> Figure:
     """Plot visa backlog and cumulative denials, showing how the dispute chokes visas."""
     sides = side_ids(summary, series)
     colours = side_colours(sides)
@@ -255,10 +290,10 @@ def plot_visa_queue(series: Timeseries, summary: dict[str, Any], path: Path) -> 
     bottom.set_ylabel("visas denied (cumulative)")
     format_date_axis(bottom, date_span(summary, series))
     fig.suptitle(_title(summary, "visa queue and denials"))
-    return save_figure(fig, path)
+    return fig
 
 
-def plot_consular_output(series: Timeseries, summary: dict[str, Any], path: Path) -> Path:
+def plot_consular_output(series: Timeseries, summary: dict[str, Any]) -> Figure:
     """Plot each mission's visas issued per month, the service the public notices."""
     sides = side_ids(summary, series)
     fig = new_figure(11, 4.5)
@@ -267,7 +302,7 @@ def plot_consular_output(series: Timeseries, summary: dict[str, Any], path: Path
     ax.set_ylabel("visas issued per month")
     format_date_axis(ax, date_span(summary, series))
     fig.suptitle(_title(summary, "consular output"))
-    return save_figure(fig, path)
+    return fig
 
 
 def _measure_label(measure: dict[str, str]) -> str:
@@ -292,8 +327,8 @@ def _sorted_measures(measures: list[dict[str, str]], sides: Sequence[str]) -> li
 
 
 def plot_restrictions(
-    measures: list[dict[str, str]], series: Timeseries, summary: dict[str, Any], path: Path
-) -> Path:
+    measures: list[dict[str, str]], series: Timeseries, summary: dict[str, Any]
+) -> Figure:
     """Draw every measure as a bar from start to end, coloured by the side it targets.
 
     A side's measures on its own mission (closing its own post) are hatched;
@@ -332,10 +367,10 @@ def plot_restrictions(
     ax.grid(True, axis="x", alpha=0.3)
     format_date_axis(ax, span)
     fig.suptitle(_title(summary, "restrictions in force"))
-    return save_figure(fig, path)
+    return fig
 
 
-def plot_tension(series: Timeseries, summary: dict[str, Any], path: Path) -> Path:
+def plot_tension(series: Timeseries, summary: dict[str, Any]) -> Figure:
     """Plot overall tension above each side's count of restrictions, to show escalation."""
     sides = side_ids(summary, series)
     fig = new_figure(11, 6)
@@ -349,11 +384,244 @@ def plot_tension(series: Timeseries, summary: dict[str, Any], path: Path) -> Pat
     bottom.set_ylabel("restrictions in force")
     format_date_axis(bottom, date_span(summary, series))
     fig.suptitle(_title(summary, "tension and restrictions"))
-    return save_figure(fig, path)
+    return fig
+
+
+def _note(ax: Axes, text: str) -> None:
+    """Write a note in the middle of an empty panel, so a blank reads as 'nothing to show'."""
+    ax.text(0.5, 0.5, text, ha="center", va="center", color=OTHER_COLOUR,
+            transform=ax.transAxes)
+
+
+def _note_if_empty(ax: Axes, text: str = "Not in this run's output") -> None:
+    """Note an axis with no lines: e.g. a run written before the metric existed."""
+    if not ax.get_lines():
+        _note(ax, text)
+
+
+def _plot_series(
+    ax: Axes, series: Timeseries, key: tuple[str, str], colour: str, label: str, ls: str = "-"
+) -> bool:
+    """Draw one series as it was written (empty values stay gaps); say whether it exists."""
+    if key not in series:
+        return False
+    dates, values = series[key]
+    ax.plot(dates, values, color=colour, lw=1.8, ls=ls, label=label)
+    return True
+
+
+def _any_nonzero(series: Timeseries, key: tuple[str, str]) -> bool:
+    """Whether a series has any value other than zero (gaps do not count)."""
+    if key not in series:
+        return False
+    values = series[key][1]
+    return bool(np.any(values[~np.isnan(values)] != 0))
+
+
+def has_queue(series: Timeseries, side: str) -> bool:
+    """Whether host nationals queue for the side's visas: anyone waiting or sent elsewhere.
+
+    A scenario without a visa demand serves applicants as they come, so such a
+    side never has a backlog, a wait or applicants going to a third country.
+    """
+    return _any_nonzero(series, (side, "visa_backlog")) or _any_nonzero(
+        series, (side, "visas_elsewhere")
+    )
+
+
+def _gaps(dates: np.ndarray, values: np.ndarray) -> list[tuple[np.datetime64, np.datetime64]]:
+    """Spans of empty samples, each to the next sample with a value (or to its own date)."""
+    empty = np.isnan(values)
+    spans = []
+    i = 0
+    while i < len(values):
+        if not empty[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(values) and empty[j + 1]:
+            j += 1
+        end = dates[j + 1] if j + 1 < len(dates) else dates[j]
+        spans.append((dates[i], end))
+        i = j + 1
+    return spans
+
+
+def _mark_no_interviews(
+    ax: Axes, dates: np.ndarray, values: np.ndarray, colour: str, name: str, lane: int
+) -> None:
+    """Shade the weeks with no interviews held, and say so inside the longest such spell."""
+    spans = _gaps(dates, values)
+    for k, (start, end) in enumerate(spans):
+        ax.axvspan(start, max(end, start + 1), color=colour, alpha=0.12, lw=0,
+                   label=f"{name}: no interviews held" if k == 0 else None)
+    if not spans or not dates.size:
+        return
+    start, end = max(spans, key=lambda span: span[1] - span[0])
+    width = max(int((dates[-1] - dates[0]).astype(int)), 1)
+    if int((end - start).astype(int)) >= width / 10:
+        middle = start + (end - start) // 2
+        ax.text(middle, 0.55 - 0.12 * lane, "no interviews", ha="center", va="center",
+                fontsize=8, color=colour, transform=ax.get_xaxis_transform())
+
+
+def plot_consular_service(series: Timeseries, summary: dict[str, Any]) -> Figure:
+    """Plot the visa service host nationals get: visas issued, applicants turned away, waits.
+
+    Sides with a queue (any backlog or applicants going elsewhere) show visas
+    issued (solid) and applicants a month who went to a third country (dashed)
+    on top, and the wait for an interview below, shaded where no interviews were
+    held. Sides without a queue but with consular output show visas issued only;
+    sides with neither are left out.
+    """
+    sides = side_ids(summary, series)
+    colours = side_colours(sides)
+    queued = [side for side in sides if has_queue(series, side)]
+    shown = [s for s in sides if s in queued or _any_nonzero(series, (s, "consular_output"))]
+    fig = new_figure(11, 7)
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    for side in shown:
+        name, colour = side_name(summary, side), colours[side]
+        _plot_series(top, series, (side, "consular_output"), colour, f"{name}: visas issued")
+        if side not in queued:
+            continue
+        _plot_series(top, series, (side, "visas_elsewhere"), colour,
+                     f"{name}: applied in a third country", ls="--")
+        if _plot_series(bottom, series, (side, "visa_wait_days"), colour, name):
+            dates, values = series[(side, "visa_wait_days")]
+            _mark_no_interviews(bottom, dates, values, colour, name, queued.index(side))
+    top.set_title("Visas issued to host nationals, and applicants who went to a third country",
+                  fontsize=9)
+    top.set_ylabel("applicants a month")
+    bottom.set_title("Wait for a visa interview, for someone applying that week", fontsize=9)
+    bottom.set_ylabel(axis_label("visa_wait_days"))
+    for ax in (top, bottom):
+        ax.grid(True, alpha=0.3)
+        if ax.get_lines():
+            ax.set_ylim(bottom=0)
+            ax.legend(loc="best", fontsize=8, frameon=False)
+    _note_if_empty(top, "No visas issued to host nationals in this run")
+    _note_if_empty(bottom, "No visa queue in this run: applicants are seen as they come")
+    format_date_axis(bottom, date_span(summary, series))
+    fig.suptitle(_title(summary, "visa service to host nationals"))
+    return fig
+
+
+def _missions_figure(
+    series: Timeseries, summary: dict[str, Any], metric: str, what: str
+) -> Figure:
+    """One metric for every mission on one panel, each named in the legend."""
+    sides = side_ids(summary, series)
+    names = {side: side_name(summary, side) for side in sides}
+    fig = new_figure(11, 4.5)
+    ax = fig.subplots()
+    _plot_metric(ax, series, sides, side_colours(sides), metric, labels=names)
+    ax.set_ylabel(axis_label(metric))
+    if ax.get_lines():
+        ax.set_ylim(bottom=0)
+    _note_if_empty(ax)
+    format_date_axis(ax, date_span(summary, series))
+    fig.suptitle(_title(summary, what))
+    return fig
+
+
+def plot_work_capacity(series: Timeseries, summary: dict[str, Any]) -> Figure:
+    """Plot each mission's diplomat-days a month for its work, after travel rules and bans."""
+    return _missions_figure(series, summary, "work_capacity",
+                            "work capacity (diplomat-days a month for the mission's work)")
+
+
+def plot_cost_per_head(series: Timeseries, summary: dict[str, Any]) -> Figure:
+    """Plot what each mission costs a year per member of staff: the price of seizures and bans."""
+    return _missions_figure(series, summary, "cost_per_head",
+                            "running cost per member of staff")
+
+
+def plot_parity(series: Timeseries, summary: dict[str, Any]) -> Figure:
+    """Plot how far the missions are from parity: the staff difference and the visa ratio.
+
+    The first side is the summary's first; the reference lines mark parity
+    (no difference in staff, as many visas granted to each mission's staff).
+    """
+    sides = side_ids(summary, series)
+    first, second = (
+        (side_name(summary, sides[0]), side_name(summary, sides[1]))
+        if len(sides) >= 2
+        else ("first mission", "second mission")
+    )
+    fig = new_figure(11, 6.5)
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    if _plot_series(top, series, (BOTH, "staff_gap"), JOINT_COLOUR, f"{first} minus {second}"):
+        top.axhline(0, color=REFERENCE_COLOUR, lw=1, ls=":", label="equal staff")
+    top.set_title("Difference in staff (expatriates and local employees)", fontsize=9)
+    top.set_ylabel(axis_label("staff_gap"))
+    if _plot_series(bottom, series, (BOTH, "visa_reciprocity"), JOINT_COLOUR,
+                    f"visas to staff of {first} / to staff of {second}"):
+        bottom.axhline(1, color=REFERENCE_COLOUR, lw=1, ls="--", label="parity (1)")
+    bottom.set_title("Visas the hosts granted each mission's staff in the last 365 days, ratio",
+                     fontsize=9)
+    bottom.set_ylabel(axis_label("visa_reciprocity"))
+    for ax in (top, bottom):
+        ax.grid(True, alpha=0.3)
+        if ax.get_lines():
+            ax.legend(loc="best", fontsize=8, frameon=False)
+        _note_if_empty(ax)
+    if bottom.get_lines():
+        bottom.set_ylim(bottom=0)
+    format_date_axis(bottom, date_span(summary, series))
+    fig.suptitle(_title(summary, "parity between the missions"))
+    return fig
+
+
+#: The briefing figures of a run, in the order they are written.
+FIGURE_NAMES = (
+    "staff.png",
+    "visa_queue.png",
+    "consular_output.png",
+    "restrictions.png",
+    "tension.png",
+    "consular_service.png",
+    "work_capacity.png",
+    "cost_per_head.png",
+    "parity.png",
+)
+
+
+def build_figures(run_dir: Path) -> dict[str, Figure]:
+    """Build the briefing figures of a run directory without saving them.
+
+    Parameters
+    ----------
+    run_dir : Path
+        Directory holding ``timeseries.csv``, ``events.csv``, ``measures.csv``
+        and ``summary.json``.
+
+    Returns
+    -------
+    dict of str to Figure
+        File name to figure, in :data:`FIGURE_NAMES` order.
+    """
+    run_dir = Path(run_dir)
+    series = read_timeseries(run_dir / "timeseries.csv")
+    events = read_events(run_dir / "events.csv")
+    measures = read_measures(run_dir / "measures.csv")
+    summary = read_summary(run_dir / "summary.json")
+    figures = {
+        "staff.png": plot_staff(series, events, summary),
+        "visa_queue.png": plot_visa_queue(series, summary),
+        "consular_output.png": plot_consular_output(series, summary),
+        "restrictions.png": plot_restrictions(measures, series, summary),
+        "tension.png": plot_tension(series, summary),
+        "consular_service.png": plot_consular_service(series, summary),
+        "work_capacity.png": plot_work_capacity(series, summary),
+        "cost_per_head.png": plot_cost_per_head(series, summary),
+        "parity.png": plot_parity(series, summary),
+    }
+    return {name: figures[name] for name in FIGURE_NAMES}
 
 
 def make_figures(run_dir: Path, out_dir: Path | None = None) -> list[Path]:
-    """Write the five briefing PNGs for a run directory and return their paths.
+    """Write the briefing PNGs of a run directory and return their paths.
 
     Parameters
     ----------
@@ -366,20 +634,9 @@ def make_figures(run_dir: Path, out_dir: Path | None = None) -> list[Path]:
     Returns
     -------
     list of Path
-        ``staff.png``, ``visa_queue.png``, ``consular_output.png``,
-        ``restrictions.png`` and ``tension.png``, in that order.
+        One PNG per name in :data:`FIGURE_NAMES`, in that order.
     """
     run_dir = Path(run_dir)
     out = Path(out_dir) if out_dir is not None else run_dir / "figures"
     out.mkdir(parents=True, exist_ok=True)
-    series = read_timeseries(run_dir / "timeseries.csv")
-    events = read_events(run_dir / "events.csv")
-    measures = read_measures(run_dir / "measures.csv")
-    summary = read_summary(run_dir / "summary.json")
-    return [
-        plot_staff(series, events, summary, out / "staff.png"),
-        plot_visa_queue(series, summary, out / "visa_queue.png"),
-        plot_consular_output(series, summary, out / "consular_output.png"),
-        plot_restrictions(measures, series, summary, out / "restrictions.png"),
-        plot_tension(series, summary, out / "tension.png"),
-    ]
+    return [save_figure(fig, out / name) for name, fig in build_figures(run_dir).items()]

@@ -1,4 +1,4 @@
-"""Tests for sim.plots: figures come from run files alone and are reproducible."""
+"""Tests for sim.plots: figures come from run files alone, show them and are reproducible."""
 
 from __future__ import annotations
 
@@ -7,14 +7,33 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.image import imread
 
-from sim.plots import make_figures
-from sim.results import read_events, read_timeseries
+from sim.plots import build_figures, make_figures, plot_consular_service
+from sim.results import Timeseries, read_events, read_summary, read_timeseries
 
 SIDES = ("A", "B")
+NAMES = {"A": "A mission in B", "B": "B mission in A"}
 WEEKS = 20
 START = np.datetime64("2021-01-04", "D")
-FIGURES = ("staff.png", "visa_queue.png", "consular_output.png", "restrictions.png", "tension.png")
+#: Weeks in which side A's consular section held no interviews (its wait is empty).
+NO_INTERVIEWS = range(12, 16)
+FIGURES = (
+    "staff.png",
+    "visa_queue.png",
+    "consular_output.png",
+    "restrictions.png",
+    "tension.png",
+    "consular_service.png",
+    "work_capacity.png",
+    "cost_per_head.png",
+    "parity.png",
+)
+NEW_FIGURES = FIGURES[5:]
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
@@ -26,14 +45,23 @@ def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
 
 
 def _timeseries_rows() -> list[list[object]]:
-    """Build weekly rows for two sides plus the shared tension series."""
+    """Build weekly rows for two sides plus the joint series.
+
+    Side A has a visa queue (a backlog, applicants going elsewhere and a wait,
+    empty while no interviews are held); side B serves its applicants as they
+    come.
+    """
     rows: list[list[object]] = []
     for week in range(WEEKS):
         day = str(START + 7 * week)
+        totals = []
         for k, side in enumerate(SIDES):
             expat = 100 - 3 * week * (k + 1)
             local = 50 - week
+            totals.append(expat + local)
             radius = "" if week < 8 else 25 + k
+            queued = side == "A"
+            wait = "" if queued and week in NO_INTERVIEWS else (12 * week if queued else 0)
             rows += [
                 [day, side, "staff_total", expat + local],
                 [day, side, "staff_expat", expat],
@@ -45,8 +73,19 @@ def _timeseries_rows() -> list[list[object]]:
                 [day, side, "restrictions_in_force", min(week // 4, 4)],
                 [day, side, "travel_radius_km", radius],
                 [day, side, "consular_output", 160 - 4 * week],
+                [day, side, "visas_granted_year", 30 - week + 5 * k],
+                [day, side, "visa_wait_days", wait],
+                [day, side, "visa_backlog", 25 * week if queued else 0],
+                [day, side, "visas_elsewhere", 6 * week if queued else 0],
+                [day, side, "work_capacity", 2000 - 40 * week * (k + 1)],
+                [day, side, "cost_per_head", 150 + 2 * week + 60 * k],
             ]
-        rows.append([day, "both", "tension", round(0.1 + 0.04 * week, 3)])
+        rows += [
+            [day, "both", "tension", round(0.1 + 0.04 * week, 3)],
+            [day, "both", "staff_gap", totals[0] - totals[1]],
+            [day, "both", "staff_ratio", round(totals[0] / totals[1], 6)],
+            [day, "both", "visa_reciprocity", "" if week == 0 else round(0.5 + 0.05 * week, 3)],
+        ]
     return rows
 
 
@@ -80,14 +119,14 @@ def _make_run(run_dir: Path) -> Path:
         "scenario": "synthetic",
         "start": str(START),
         "end": str(START + 7 * (WEEKS - 1)),
-        "sides": {"A": {"name": "A mission in B"}, "B": {"name": "B mission in A"}},
+        "sides": {side: {"name": name} for side, name in NAMES.items()},
     }
     (run_dir / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
     return run_dir
 
 
-def test_make_figures_writes_five_pngs(tmp_path: Path) -> None:
-    """make_figures writes the five named PNGs into run_dir/figures by default."""
+def test_make_figures_writes_nine_pngs(tmp_path: Path) -> None:
+    """make_figures writes the nine named PNGs into run_dir/figures by default."""
     run_dir = _make_run(tmp_path / "run")
     paths = make_figures(run_dir)
     assert [p.name for p in paths] == list(FIGURES)
@@ -125,3 +164,182 @@ def test_read_events_keeps_rows_in_order(tmp_path: Path) -> None:
     events = read_events(run_dir / "events.csv")
     assert [e["move"] for e in events][:2] == ["statement", "expel"]
     assert len(events) == 6
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One synthetic run shared by the figure content tests."""
+    return _make_run(tmp_path_factory.mktemp("plots") / "run")
+
+
+@pytest.fixture(scope="module")
+def figures(run_dir: Path) -> dict[str, Figure]:
+    """The run's figures as built, before saving."""
+    return build_figures(run_dir)
+
+
+@pytest.fixture(scope="module")
+def series(run_dir: Path) -> Timeseries:
+    """The run's timeseries as the figures read it."""
+    return read_timeseries(run_dir / "timeseries.csv")
+
+
+def _panels(fig: Figure) -> list[Axes]:
+    """A figure's panels from top to bottom."""
+    return list(fig.axes)
+
+
+def _legend(ax: Axes) -> list[str]:
+    """The entries of a panel's legend, in order."""
+    legend = ax.get_legend()
+    return [text.get_text() for text in legend.get_texts()] if legend else []
+
+
+def _line(ax: Axes, label: str) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y data of the panel's one line with that legend label."""
+    (line,) = [line for line in ax.get_lines() if line.get_label() == label]
+    return np.asarray(line.get_xdata()), np.asarray(line.get_ydata(), dtype=float)
+
+
+def _assert_plots(ax: Axes, label: str, series: Timeseries, key: tuple[str, str]) -> None:
+    """Assert the labelled line draws exactly the run's series, gaps included."""
+    dates, values = _line(ax, label)
+    np.testing.assert_array_equal(dates, series[key][0])
+    np.testing.assert_array_equal(values, series[key][1])
+
+
+def test_build_figures_returns_one_figure_per_file_name_in_order(figures):
+    """build_figures gives a matplotlib Figure for each PNG make_figures writes, in its order."""
+    assert list(figures) == list(FIGURES)
+    assert all(isinstance(fig, Figure) for fig in figures.values())
+
+
+def test_consular_service_titles_and_axes_name_what_and_units(figures):
+    """The consular service figure names the scenario and puts units on both panels."""
+    fig = figures["consular_service.png"]
+    top, bottom = _panels(fig)
+    assert fig.get_suptitle() == "synthetic: visa service to host nationals"
+    assert "third country" in top.get_title()
+    assert top.get_ylabel() == "applicants a month"
+    assert "wait for a visa interview" in bottom.get_title().lower()
+    assert bottom.get_ylabel() == "wait for a visa interview (days)"
+
+
+def test_consular_service_shows_a_queue_in_full_and_only_visas_without_one(figures):
+    """A side with a queue gets visas issued, applicants elsewhere and a wait; B only visas."""
+    top, bottom = _panels(figures["consular_service.png"])
+    assert _legend(top) == [
+        "A mission in B: visas issued",
+        "A mission in B: applied in a third country",
+        "B mission in A: visas issued",
+    ]
+    assert len(top.get_lines()) == 3
+    assert [line.get_label() for line in bottom.get_lines()] == ["A mission in B"]
+
+
+def test_consular_service_lines_are_the_timeseries_values(figures, series):
+    """Each consular service line plots the run's own samples of its metric."""
+    top, bottom = _panels(figures["consular_service.png"])
+    _assert_plots(top, "A mission in B: visas issued", series, ("A", "consular_output"))
+    _assert_plots(top, "A mission in B: applied in a third country", series,
+                  ("A", "visas_elsewhere"))
+    _assert_plots(top, "B mission in A: visas issued", series, ("B", "consular_output"))
+    _assert_plots(bottom, "A mission in B", series, ("A", "visa_wait_days"))
+
+
+def test_consular_service_shows_weeks_without_interviews_as_a_marked_gap(figures):
+    """Weeks with no interviews are gaps in the wait line, shaded and noted in words."""
+    bottom = _panels(figures["consular_service.png"])[1]
+    _, values = _line(bottom, "A mission in B")
+    assert np.flatnonzero(np.isnan(values)).tolist() == list(NO_INTERVIEWS)
+    assert "A mission in B: no interviews held" in _legend(bottom)
+    (shade,) = bottom.patches
+    first, after = START + 7 * NO_INTERVIEWS[0], START + 7 * (NO_INTERVIEWS[-1] + 1)
+    assert shade.get_x() == first.astype(int)
+    assert shade.get_width() == (after - first).astype(int)
+    assert "no interviews" in [text.get_text() for text in bottom.texts]
+
+
+def test_consular_service_leaves_out_a_side_without_consular_work(run_dir, series):
+    """A side that issues no visas and has no queue is not drawn at all."""
+    quiet = dict(series)
+    dates, values = series[("B", "consular_output")]
+    quiet[("B", "consular_output")] = (dates, np.zeros_like(values))
+    top, _ = _panels(plot_consular_service(quiet, read_summary(run_dir / "summary.json")))
+    assert not any(label.startswith("B mission in A") for label in _legend(top))
+    assert len(top.get_lines()) == 2
+
+
+def test_consular_service_says_so_when_no_side_has_a_queue(run_dir, series):
+    """Without any queue the wait panel carries a note instead of being left blank."""
+    calm = {key: value for key, value in series.items()
+            if key[1] not in ("visa_backlog", "visas_elsewhere")}
+    _, bottom = _panels(plot_consular_service(calm, read_summary(run_dir / "summary.json")))
+    assert not bottom.get_lines()
+    assert any("No visa queue" in text.get_text() for text in bottom.texts)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "ylabel"),
+    [
+        ("work_capacity.png",
+         "synthetic: work capacity (diplomat-days a month for the mission's work)",
+         "diplomat-days a month"),
+        ("cost_per_head.png", "synthetic: running cost per member of staff",
+         "thousand USD a year per member of staff"),
+    ],
+)
+def test_mission_figure_names_the_scenario_and_the_unit(figures, name, title, ylabel):
+    """Work capacity and cost per head carry the scenario in the title and the unit on y."""
+    fig = figures[name]
+    (ax,) = _panels(fig)
+    assert fig.get_suptitle() == title
+    assert ax.get_ylabel() == ylabel
+
+
+@pytest.mark.parametrize(("name", "metric"), [("work_capacity.png", "work_capacity"),
+                                              ("cost_per_head.png", "cost_per_head")])
+def test_mission_figure_draws_each_mission_named_from_the_summary(figures, series, name, metric):
+    """Work capacity and cost per head draw one line per mission, legended by its name."""
+    (ax,) = _panels(figures[name])
+    assert _legend(ax) == [NAMES["A"], NAMES["B"]]
+    assert len(ax.get_lines()) == 2
+    for side in SIDES:
+        _assert_plots(ax, NAMES[side], series, (side, metric))
+
+
+def test_parity_titles_and_axes_name_what_and_units(figures):
+    """The parity figure names the scenario and says what each panel measures, with units."""
+    fig = figures["parity.png"]
+    top, bottom = _panels(fig)
+    assert fig.get_suptitle() == "synthetic: parity between the missions"
+    assert top.get_ylabel() == "difference in staff (people)"
+    assert "365 days" in bottom.get_title()
+    assert bottom.get_ylabel() == "ratio of visas granted (1 = parity)"
+
+
+def test_parity_draws_the_staff_gap_and_the_visa_ratio_against_parity_lines(figures, series):
+    """Staff gap and visa reciprocity are drawn as written, each with a reference line at parity."""
+    top, bottom = _panels(figures["parity.png"])
+    gap = f"{NAMES['A']} minus {NAMES['B']}"
+    ratio = f"visas to staff of {NAMES['A']} / to staff of {NAMES['B']}"
+    assert _legend(top) == [gap, "equal staff"]
+    assert _legend(bottom) == [ratio, "parity (1)"]
+    assert len(top.get_lines()) == len(bottom.get_lines()) == 2
+    _assert_plots(top, gap, series, ("both", "staff_gap"))
+    _assert_plots(bottom, ratio, series, ("both", "visa_reciprocity"))
+    assert set(_line(top, "equal staff")[1]) == {0.0}
+    assert set(_line(bottom, "parity (1)")[1]) == {1.0}
+
+
+@pytest.mark.parametrize("name", NEW_FIGURES)
+def test_new_figure_png_shows_the_colour_of_every_line(run_dir, figures, tmp_path, name):
+    """Each new figure's PNG is not blank: it holds the colour of each line the figure draws."""
+    (path,) = [p for p in make_figures(run_dir, tmp_path) if p.name == name]
+    pixels = np.round(imread(path)[..., :3].reshape(-1, 3) * 255)
+    colours = np.unique(pixels, axis=0)
+    assert len(colours) > 1
+    drawn = {to_rgb(line.get_color()) for ax in figures[name].axes for line in ax.get_lines()}
+    assert drawn
+    for colour in drawn:
+        assert (np.abs(colours - np.array(colour) * 255).max(axis=1) <= 1).any(), colour
