@@ -48,6 +48,9 @@ HEADLINE = (
     "staff_local",
     "posts_open",
     "consular_output",
+    "visa_wait_days",
+    "work_capacity",
+    "cost_per_head",
     "restrictions_in_force",
     "tension",
 )

@@ -1,7 +1,9 @@
 """Overlay figures of runs, baseline first: one figure per headline metric and side.
 
 Each run is drawn in its own colour; ticks along the bottom mark the moves where
-a run departs from the baseline, so a briefer sees where a what-if begins.
+a run departs from the baseline, so a briefer sees where a what-if begins. The
+wait for a visa interview is drawn only for sides with a visa queue in some run:
+without one, applicants are seen as they come and the wait is always 0.
 """
 
 from __future__ import annotations
@@ -16,16 +18,21 @@ from matplotlib.axes import Axes
 from sim.compare import HEADLINE, Run
 from sim.plots import (
     OTHER_COLOUR,
+    axis_label,
     date_span,
     format_date_axis,
+    has_queue,
     new_figure,
     save_figure,
     side_colours,
+    side_name,
 )
 from sim.results import BOTH, to_date
 
 #: Counts that change only at moves, drawn as staircases so they are not read as trends.
 STEP_METRICS = frozenset({"posts_open", "restrictions_in_force"})
+#: Metrics that mean something only for a side with a visa queue.
+QUEUE_METRICS = frozenset({"visa_wait_days"})
 #: Line style of each run after the baseline, which is drawn thick and pale beneath them.
 RUN_STYLES = ("-", "--", "-.", ":")
 TICK_HEIGHT = 0.035
@@ -65,9 +72,7 @@ def _joint_span(runs: Sequence[Run]) -> tuple[np.datetime64, np.datetime64]:
 
 def _side_name(runs: Sequence[Run], side: str) -> str:
     """The side's name from the baseline summary, falling back to its id."""
-    if side == BOTH:
-        return "both sides"
-    return str(runs[0].summary.get("sides", {}).get(side, {}).get("name") or side)
+    return "both sides" if side == BOTH else side_name(runs[0].summary, side)
 
 
 def _plot_runs(
@@ -124,7 +129,7 @@ def _plot_key(
     ax = fig.subplots()
     _plot_runs(ax, runs, key, colours)
     _mark_departures(ax, runs, marks, colours)
-    ax.set_ylabel(metric.replace("_", " "))
+    ax.set_ylabel(axis_label(metric))
     ax.grid(True, alpha=0.3)
     ax.legend(loc="best", fontsize=8, frameon=False)
     format_date_axis(ax, _joint_span(runs))
@@ -132,20 +137,26 @@ def _plot_key(
     return save_figure(fig, path)
 
 
+def _drawn(runs: Sequence[Run], key: tuple[str, str]) -> bool:
+    """Whether some run has the series, and a visa queue on that side if the metric needs one."""
+    side, metric = key
+    if metric in QUEUE_METRICS and not any(has_queue(run.series, side) for run in runs):
+        return False
+    return any(key in run.series for run in runs)
+
+
 def _figure_keys(runs: Sequence[Run]) -> list[tuple[str, str]]:
     """Headline (side, metric) pairs present in any run, metric by metric."""
     sides = [*runs[0].sides, BOTH]
     return [
-        (side, metric)
-        for metric in HEADLINE
-        for side in sides
-        if any((side, metric) in run.series for run in runs)
+        (side, metric) for metric in HEADLINE for side in sides if _drawn(runs, (side, metric))
     ]
 
 
 def compare_figures(runs: Sequence[Run], out_dir: Path) -> list[Path]:
     """Write one overlay PNG per headline metric and side, ``<metric>-<side>.png``.
 
+    The interview wait is drawn only for sides with a visa queue in some run.
     Each run keeps one colour in every figure; ticks along the foot mark the
     dates where a run's moves depart from the baseline's, to show what drove
     the gap.

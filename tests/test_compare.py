@@ -160,8 +160,9 @@ def test_compare_writes_the_table_and_one_png_per_metric_and_side(runs, tmp_path
     radius = next(line for line in table if line[2] == "travel_radius_km")
     assert radius[3:6] == ["", "", ""]                           # no radius: NaN as empty
     expected = {f"{m}-{s}.png" for m in ("staff_total", "staff_local", "posts_open",
-                                         "consular_output", "restrictions_in_force")
-                for s in ("A", "B")} | {"tension-both.png"}
+                                         "consular_output", "work_capacity", "cost_per_head",
+                                         "restrictions_in_force")
+                for s in ("A", "B")} | {"tension-both.png"}          # no queue: no wait drawn
     assert {p.name for p in figures} == expected
     for path in figures:
         assert path.parent == out and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -172,7 +173,7 @@ def test_format_table_shows_only_the_headline_metrics(runs):
     text = format_table(difference_table(load_runs(list(runs))))
     lines = text.splitlines()
     assert lines[0].split()[:3] == ["scenario", "side", "metric"]
-    assert len(lines) == 2 + 2 * (2 * 5 + 1)
+    assert len(lines) == 2 + 2 * (2 * 8 + 1)            # 8 per-side headline metrics, tension
     assert "visa_queue" not in text and "tension" in text
     first, second = lines[2], lines[3]
     assert first.startswith("Baseline") and second.startswith("With ban")

@@ -13,6 +13,8 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
+from sim.compare import load_runs
+from sim.overlays import compare_figures
 from sim.plots import build_figures, make_figures, plot_consular_service
 from sim.results import Timeseries, read_events, read_summary, read_timeseries
 
@@ -343,3 +345,12 @@ def test_new_figure_png_shows_the_colour_of_every_line(run_dir, figures, tmp_pat
     assert drawn
     for colour in drawn:
         assert (np.abs(colours - np.array(colour) * 255).max(axis=1) <= 1).any(), colour
+
+
+def test_overlays_draw_the_interview_wait_only_for_sides_with_a_queue(tmp_path):
+    """Compare overlays draw visa_wait_days for A, which has a queue, and not for B."""
+    runs = load_runs([_make_run(tmp_path / "one"), _make_run(tmp_path / "two")])
+    names = {path.name for path in compare_figures(runs, tmp_path / "cmp")}
+    assert "visa_wait_days-A.png" in names
+    assert "visa_wait_days-B.png" not in names
+    assert {"work_capacity-B.png", "cost_per_head-B.png"} <= names
