@@ -55,7 +55,8 @@ def test_run_writes_tables_summary_and_figures(tmp_path, capsys):
     assert summary["events"] > 0
     assert json.loads((out / "timing.json").read_text())["sim_seconds"] > 0
     assert sorted(p.name for p in (out / "figures").iterdir()) == [
-        "consular_output.png", "restrictions.png", "staff.png", "tension.png", "visa_queue.png"]
+        "consular_output.png", "consular_service.png", "cost_per_head.png", "parity.png",
+        "restrictions.png", "staff.png", "tension.png", "visa_queue.png", "work_capacity.png"]
     assert str(out) in stdout and "staff" in stdout
 
 

@@ -101,7 +101,7 @@ def test_manifest_lists_every_file_written(tmp_path, capsys):
     listed = json.loads((out / MANIFEST).read_text())["files"]
     on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
                      if p.is_file() and p.name != MANIFEST)
-    assert listed == on_disk and "figures/staff.png" in listed and len(listed) == 10
+    assert listed == on_disk and "figures/staff.png" in listed and len(listed) == 14
 
 
 def test_compare_output_can_be_replaced_with_force(tmp_path, capsys):
