@@ -79,7 +79,7 @@ class MoveContext:
     def __init__(self, sim: Simulation):
         """The context of ``sim``'s moves."""
         self._sim = sim
-        self.effects = sim.effects
+        self.effects = sim._effects
         self.mission = sim.mission
 
     @property
@@ -103,7 +103,14 @@ class MoveContext:
 
 
 class Simulation:
-    """One run of a scenario with one seed."""
+    """One run of a scenario with one seed.
+
+    Its surface is what a user needs: ``run``, ``run_until`` and ``apply`` (every move
+    made through it is checked and logged), and the read side: ``missions`` and
+    ``mission()``, ``today``, ``now``, ``log``, ``measures``, ``monitor`` and the
+    public's visa queues (``consular``). Staffing and the effects of moves are private
+    parts; moves and policies' builders reach them through ``context``.
+    """
 
     def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None):
         """Set up a run; ``seed`` is an int, a ``SeedSequence`` (one replicate of an
@@ -114,8 +121,10 @@ class Simulation:
         self.clock = Clock()
         self.streams = Streams(self.seed)
         self._ids = itertools.count()
-        self.staffing = Staffing(scenario, self.clock, self.streams, self._ids)
-        self.effects = Effects(scenario, self.streams, self.staffing)
+        # The parts that change the state are private: moves reach them through
+        # ``self.context``, and a user through ``apply``, which logs every move.
+        self._staffing = Staffing(scenario, self.clock, self.streams, self._ids)
+        self._effects = Effects(scenario, self.streams, self._staffing)
         self.context = MoveContext(self)
         self.missions = {
             side: build_mission(side, scenario.other(side), spec)
@@ -136,7 +145,7 @@ class Simulation:
         for move in scenario.moves:
             self.clock.at(scenario.day(move.date), self._apply_scripted, move)
         for mission in self.missions.values():
-            self.staffing.staff_at_start(mission)
+            self._staffing.staff_at_start(mission)
         self.talks = TalksProcess(self, scenario.talks)
         self.drivers = [PolicyDriver(self, side, spec.policy)
                         for side, spec in scenario.sides.items()
