@@ -10,7 +10,7 @@ Each mission holds one queue:
   go wherever the mission still interviews.
 - **Who serves.** Visas are adjudicated by consular officers, who are
   expatriates; local employees support them but cannot adjudicate. At full
-  strength the mission has ``consular_staff_max`` officers. Below its planned
+  strength the mission has ``consular_staff_max`` officers. Below its starting
   expatriate staff it keeps ``core_staff`` expatriates for its other work and
   staffs consular work in proportion to the rest, so a mission with no
   expatriates issues nothing. Each officer interviews ``consular_rate`` applicants
@@ -20,7 +20,8 @@ Each mission holds one queue:
   the mission's consular work).
 - **Who gives up.** An applicant who sees a wait of W days applies in a third
   country instead with probability 1 - exp(-W / ``patience_days``). When service
-  stops, the appointments are cancelled and the queue goes elsewhere too.
+  stops for longer than ``cancel_after_days``, the appointments are cancelled and the
+  queue goes elsewhere too; a shorter halt only reschedules them.
 - **Who is refused.** A ``refusal_rate`` of those interviewed.
 
 The queue moves a week at a time (the appointment calendar): a few hundred
@@ -73,6 +74,10 @@ class ConsularSpec(BaseModel):
     local_support: float = Field(
         default=0.0, ge=0, le=1, description="share of an officer's output that needs local "
                                              "staff (clerks, interpreters, guards)")
+    cancel_after_days: float = Field(
+        default=30.0, ge=0, le=3650,
+        description="days interviews may stop before the appointments are cancelled (a "
+                    "shorter halt only reschedules them)")
 
 
 @dataclass(slots=True)
@@ -82,18 +87,25 @@ class Queue:
     backlog: float = 0.0
     #: Days a new applicant would wait now (inf: no interviews at all).
     wait_days: float = 0.0
+    #: Part of an interview the last week's capacity left over, carried to the next.
+    carry: float = 0.0
+    #: Days since interviews stopped (0 while they are held).
+    stopped_days: float = 0.0
     issued: deque[float] = field(default_factory=lambda: deque(maxlen=WINDOW_STEPS))
     elsewhere: deque[float] = field(default_factory=lambda: deque(maxlen=WINDOW_STEPS))
 
 
 def officers(spec: SideSpec, mission: Mission) -> float:
     """Consular officers the mission has now: its expatriates beyond its core, in
-    proportion, up to ``consular_staff_max`` at its planned strength.
+    proportion, up to ``consular_staff_max`` at its starting strength (a fixed norm, not
+    the sending side's plan), and never more than the expatriates beyond the core.
     """
-    expats, planned, core = len(mission.expats), mission.planned_expats, spec.core_staff
-    if expats <= core or planned <= core:  # nobody beyond the core: no consular section
+    expats, core = len(mission.expats), spec.core_staff
+    norm = sum(p.start_expat for p in mission.posts.values())
+    if expats <= core or norm <= core:  # nobody beyond the core: no consular section
         return 0.0
-    return spec.consular_staff_max * min(1.0, (expats - core) / (planned - core))
+    share = min(1.0, (expats - core) / (norm - core))
+    return min(float(expats - core), spec.consular_staff_max * share)
 
 
 def issuing_share(mission: Mission) -> float:
@@ -105,8 +117,8 @@ def issuing_share(mission: Mission) -> float:
 
 def capacity_per_month(spec: SideSpec, mission: Mission) -> float:
     """Interviews a month the mission can hold now."""
-    planned_locals = mission.planned_locals
-    support = min(1.0, mission.staff_local / planned_locals) if planned_locals else 1.0
+    norm = sum(p.start_local for p in mission.posts.values() if p.open)
+    support = min(1.0, mission.staff_local / norm) if norm else 1.0
     productivity = 1.0 - spec.consular.local_support * (1.0 - support)
     return officers(spec, mission) * spec.consular_rate * productivity * issuing_share(mission)
 
@@ -145,19 +157,35 @@ class ConsularService:
         queue, rng = self.queues[side], self._arrivals[side].generator
         per_day = capacity_per_month(spec, mission) / MONTH_DAYS
         arrivals = float(rng.poisson(self.demand(side, self.clock.now) * STEP_DAYS))
-        if per_day <= 0.0:  # no interviews: appointments cancelled, everyone goes elsewhere
-            queue.elsewhere.append(arrivals + queue.backlog)
-            queue.issued.append(0.0)
-            queue.backlog, queue.wait_days = 0.0, math.inf
+        if per_day <= 0.0:
+            self._stopped(spec, queue, arrivals)
             return
+        queue.stopped_days = 0.0
         leave = 1.0 - math.exp(-queue.backlog / per_day / spec.consular.patience_days)
         gone = float(rng.binomial(int(arrivals), leave))
         queue.backlog += arrivals - gone
-        served = min(queue.backlog, per_day * STEP_DAYS)
+        # Whole interviews; the part of one left over is carried to the next week.
+        available = per_day * STEP_DAYS + queue.carry
+        served = min(queue.backlog, float(math.floor(available)))
+        queue.carry = min(available - served, 1.0) if served < queue.backlog else 0.0
         queue.backlog -= served
         queue.issued.append(float(rng.binomial(int(served), 1.0 - spec.consular.refusal_rate)))
         queue.elsewhere.append(gone)
         queue.wait_days = queue.backlog / per_day
+
+    @staticmethod
+    def _stopped(spec: SideSpec, queue: Queue, arrivals: float) -> None:
+        """No interviews this week: newcomers go elsewhere; those with appointments wait,
+        until the halt outlasts ``cancel_after_days`` and their appointments are cancelled.
+        """
+        queue.stopped_days += STEP_DAYS
+        gone = arrivals
+        if queue.stopped_days >= spec.consular.cancel_after_days:
+            gone += queue.backlog
+            queue.backlog = 0.0
+        queue.elsewhere.append(gone)
+        queue.issued.append(0.0)
+        queue.wait_days = math.inf
 
     # -- what is measured -------------------------------------------------------
 

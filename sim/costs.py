@@ -55,9 +55,14 @@ class CostSpec(BaseModel):
 
 
 def banking_restricted(mission: Mission) -> bool:
-    """Banking restricted by the host and not guaranteed by it."""
-    return bool(mission.in_force("banking_restriction")) and not mission.in_force(
-        "banking_guarantee")
+    """Banking restricted by the host and not guaranteed since: the later of a restriction
+    and a guarantee holds (a guarantee lifts the restrictions before it, not those after).
+    """
+    restriction = mission.latest("banking_restriction")
+    if restriction is None:
+        return False
+    guarantee = mission.latest("banking_guarantee")
+    return guarantee is None or restriction.start >= guarantee.start
 
 
 def running_cost(spec: SideSpec, mission: Mission, extra_expats: int = 0) -> float:
@@ -80,10 +85,19 @@ def cost_per_head(spec: SideSpec, mission: Mission) -> float:
     return running_cost(spec, mission) / staff if staff else math.nan
 
 
-def budget_room(spec: SideSpec, mission: Mission) -> int | None:
-    """How many more expatriates the budget allows now (None: no budget)."""
+def budget_room(spec: SideSpec, mission: Mission, local: bool = False) -> int | None:
+    """How many more expatriates (or local employees) the budget allows, counting those on
+    their way who add a person, at what one more would cost with the surcharges in force
+    (None: no budget).
+    """
     budget = spec.costs.budget
     if budget is None:
         return None
-    per_head = spec.costs.expat_cost or 1.0
-    return max(0, math.floor((budget - running_cost(spec, mission)) / per_head))
+    coming = mission.unpaired_pipeline
+    now = running_cost(spec, mission, extra_expats=coming)
+    if local:
+        one_more = spec.costs.local_cost * (1.0 + spec.costs.banking_surcharge
+                                            * banking_restricted(mission))
+    else:
+        one_more = running_cost(spec, mission, extra_expats=coming + 1) - now
+    return max(0, math.floor((budget - now) / one_more)) if one_more > 0 else None

@@ -86,13 +86,15 @@ class Effects:
         go to the embassy.
         """
         rebuild = self.scenario.sides[mission.side].planning.rebuild
-        for post_id, (expats, locals_) in abolished.items():
+        expats = sum(e for e, _ in abolished.values())
+        locals_ = sum(n for _, n in abolished.values())
+        for post_id, (expat_positions, local_positions) in abolished.items():
             post = mission.posts[post_id]
             home = post if post.open else self._relocation_post(mission, post) or post
-            home.expat_positions += expats
-            post.local_positions += locals_
+            home.expat_positions += expat_positions
+            post.local_positions += local_positions
         if not rebuild:  # the side stays the size it is: it plans no more than it holds
-            _stay_at(mission)
+            _stay_at(mission, expats > 0, locals_ > 0)
         self.staffing.recruit(mission)
 
     def enforce_ceiling(self, mission: Mission, ceiling: int) -> dict[str, list[int]]:
@@ -251,8 +253,24 @@ class Effects:
             post.consular_suspended = post.id in covered
 
 
-def _stay_at(mission: Mission) -> None:
-    """Lower the mission's plan to the staff it holds and has on the way."""
-    for post in mission.posts.values():
-        post.planned_expat = min(post.planned_expat, post.expats - post.requested + post.pipeline)
-        post.planned_local = min(post.planned_local, post.local)
+def _stay_at(mission: Mission, expats: bool, locals_: bool) -> None:
+    """Lower the mission's plan, for the kinds of staff given back, to what it holds: the
+    people present (someone leaving is replaced) and those on their way who add a person.
+    """
+    if expats:
+        _cap(mission, "planned_expat", len(mission.expats) + mission.unpaired_pipeline)
+    if locals_:
+        _cap(mission, "planned_local", mission.staff_local)
+
+
+def _cap(mission: Mission, field: str, total: int) -> None:
+    """Scale the posts' plans of one kind down so that they add up to at most ``total``."""
+    posts = list(mission.posts.values())
+    planned = sum(getattr(p, field) for p in posts)
+    excess = planned - total
+    for post in sorted(posts, key=lambda p: -getattr(p, field)):
+        if excess <= 0:
+            break
+        cut = min(excess, getattr(post, field))
+        setattr(post, field, getattr(post, field) - cut)
+        excess -= cut

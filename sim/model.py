@@ -62,7 +62,8 @@ def build_mission(side: str, host: str, spec: SideSpec) -> Mission:
     posts = {
         p.id: Post(p.id, p.name, p.kind, p.expat, p.local, p.consular_share, local=p.local,
                    planned_expat=_planned(plan.get(p.id), "expat", p.expat),
-                   planned_local=_planned(plan.get(p.id), "local", p.local))
+                   planned_local=_planned(plan.get(p.id), "local", p.local),
+                   start_expat=p.expat, start_local=p.local)
         for p in spec.posts
     }
     return Mission(side, host, spec.name, posts, {p.id: True for p in spec.properties})

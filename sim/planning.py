@@ -5,8 +5,10 @@ A host can cut a mission in a week; the sending side rebuilds it at its own
 pace. Three things set that pace:
 
 - **Planned size.** Each post's planned expatriate and local staff (by default
-  its starting positions). A mission fills its positions up to its plan and no
-  further, so a side may decide to stay smaller after a lift.
+  its starting positions). A mission fills its vacancies, at whichever posts they
+  are, up to the total of its posts' plans and no further (positions move between
+  posts when one closes, so the plan is kept as a total), so a side may decide to
+  stay smaller after a lift.
 - **The assignment cycle.** A regular rotation is planned a year ahead, so a
   replacement only waits for its visa. A position that is new, given back by a
   lift, or vacated without warning (a tenure limit cutting a tour short) must
@@ -66,4 +68,5 @@ class PlanningSpec(BaseModel):
                           description="refill positions given back when a restriction is "
                                       "lifted")
     planned: dict[str, PlannedPost] = Field(
-        default_factory=dict, description="staff planned per post id (default: its positions)")
+        default_factory=dict, description="staff planned per post id (default: its positions); "
+                                          "the mission fills vacancies up to the total")

@@ -55,7 +55,8 @@ class Staffing:
         return YEAR * self._tours[mission.side].triangular(t.low, t.mode, t.high)
 
     def _add_expat(self, mission: Mission, post: Post, arrival: float, tour: float) -> None:
-        expat = Expat(next(self._ids), post.id, arrival, arrival + tour, arrival + tour)
+        expat = Expat(next(self._ids), post.id, arrival, arrival + tour, arrival + tour,
+                      leave_known_at=arrival)
         expat.leave_at = self.leave_day(mission, expat)
         mission.expats[expat.id] = expat
         post.expats += 1
@@ -83,6 +84,10 @@ class Staffing:
     def _tour_ends(self, mission: Mission, expat: Expat, token: int) -> None:
         if expat.token != token or expat.id not in mission.expats:
             return
+        post = mission.posts[expat.post]
+        if expat.replacement_requested and not any(
+                a.predecessor == expat.id for a in mission.applications.values()):
+            post.rotations_due += 1  # sought in time but not yet applied for (no room)
         self.remove_expat(mission, expat)
         self._recruit_for(mission, mission.posts[expat.post])
 
@@ -113,9 +118,10 @@ class Staffing:
         return min(caps) - mission.staff_total - mission.pipeline
 
     def _budget_room(self, mission: Mission) -> int | None:
-        """More expatriates the mission's budget allows, counting those on their way."""
-        room = budget_room(self.scenario.sides[mission.side], mission)
-        return None if room is None else room - mission.pipeline
+        """More expatriates the mission's budget allows, counting those on their way who
+        add a person (a replacement only takes over its predecessor's cost).
+        """
+        return budget_room(self.scenario.sides[mission.side], mission)
 
     def recruit(self, mission: Mission) -> None:
         """Seek visas for the vacancies the sending side means to fill and hire locals,
@@ -158,28 +164,58 @@ class Staffing:
         mission.applications[application.id] = application
         post.pipeline += 1
         planning = self.scenario.sides[mission.side].planning
-        if planning.assignment_months is None or self._planned(mission, predecessor):
+        planned = self._planned(mission, predecessor, planning)
+        if predecessor is None and post.rotations_due > 0:
+            post.rotations_due -= 1
+            planned = True
+        if planning.assignment_months is None or planned:
             mission.visa_queue += 1
             self._submit(mission, application)
             return
         application.assigning = True
         mission.in_assignment += 1
-        start = self.now
-        if planning.assignments_per_month is not None:
-            start = max(start, mission.next_assignment)
-            mission.next_assignment = start + MONTH_DAYS / planning.assignments_per_month
-        months = planning.assignment_months
+        if planning.assignments_per_month is None:
+            self._start_assignment(mission, application)
+            return
+        mission.assignments_waiting.append(application)
+        if not mission.assigning_now:
+            mission.assigning_now = True
+            self._next_assignment(mission)
+
+    def _next_assignment(self, mission: Mission) -> None:
+        """The foreign service starts the oldest waiting assignment still wanted, then the
+        next one ``1 / assignments_per_month`` of a month later.
+        """
+        waiting = mission.assignments_waiting
+        while waiting and not waiting[0].alive:
+            waiting.popleft()  # dropped before it started: its slot goes to the next
+        if not waiting:
+            mission.assigning_now = False
+            return
+        self._start_assignment(mission, waiting.popleft())
+        per_month = self.scenario.sides[mission.side].planning.assignments_per_month
+        assert per_month is not None
+        self._at(MONTH_DAYS / per_month, self._next_assignment, mission)
+
+    def _start_assignment(self, mission: Mission, application: Application) -> None:
+        months = self.scenario.sides[mission.side].planning.assignment_months
+        assert months is not None
         delay = MONTH_DAYS * self.streams("assignments", mission.side).triangular(
             months.low, months.mode, months.high)
-        self._at(start + delay - self.now, self._assigned, mission, application)
+        self._at(delay, self._assigned, mission, application)
 
     @staticmethod
-    def _planned(mission: Mission, predecessor: int | None) -> bool:
+    def _planned(mission: Mission, predecessor: int | None, planning: Any) -> bool:
         """Whether the replacement of ``predecessor`` was planned with the rotation: their
-        tour ends as drawn at arrival, not cut short by a measure.
+        departure was known at least an assignment cycle ahead (a tour as drawn, or a
+        standing tenure limit), not brought forward at short notice by a measure.
         """
         person = mission.expats.get(predecessor) if predecessor is not None else None
-        return person is not None and person.leave_at >= person.tour_end - 1.0
+        if person is None:
+            return False
+        cycle = planning.assignment_months.mode * MONTH_DAYS if planning.assignment_months \
+            else 0.0
+        return person.leave_at - person.leave_known_at >= cycle
 
     def _assigned(self, mission: Mission, application: Application) -> None:
         """The assignment is made: the visa is applied for."""
@@ -215,7 +251,9 @@ class Staffing:
             self._submit(mission, application, wait=self.scenario.sides[mission.side].reapply_days)
             return
         mission.visas_issued += 1
-        mission.issued_by_year[year] = mission.issued_by_year.get(year, 0) + 1
+        current = mission.current("visa_policy")
+        if current is None or policy is current:  # visas exempt from a policy use no quota
+            mission.issued_by_year[year] = mission.issued_by_year.get(year, 0) + 1
         mission.granted_on.append(self.now)
         mission.visa_queue -= 1
         mission.in_transit += 1
@@ -307,6 +345,8 @@ class Staffing:
         post = max(mission.posts.values(), key=lambda p: p.local_vacancies)
         if post.local_vacancies <= 0 or mission.local_plan_room <= 0:
             return
+        if budget_room(self.scenario.sides[mission.side], mission, local=True) == 0:
+            return  # the budget allows no more local staff now
         post.local += 1
         mission.locals_missing = max(0, mission.locals_missing - 1)
         self._schedule_local_hire(mission)
@@ -344,6 +384,7 @@ class Staffing:
         if leave > expat.leave_at and expat.replacement_requested:
             self._withdraw_replacement(mission, expat)
         expat.leave_at = leave
+        expat.leave_known_at = self.now
         self.schedule_departure(mission, expat)
 
     def _withdraw_replacement(self, mission: Mission, expat: Expat) -> None:

@@ -36,6 +36,12 @@ class Post:
     requested: int = 0
     #: Replacements for this post being assigned, waiting for a visa or travelling.
     pipeline: int = 0
+    #: Planned rotations whose replacement could not be sought before the person left
+    #: (a ceiling had no room): the next one sought here is still a planned rotation.
+    rotations_due: int = 0
+    #: The post's positions at the start, the norms its consular section is staffed by.
+    start_expat: int = 0
+    start_local: int = 0
     #: The staff the sending side plans for the post; the mission fills its vacancies
     #: only up to the sum over its posts (so relocated positions carry no plan of their own).
     planned_expat: int = 0
@@ -72,6 +78,8 @@ class Expat:
     #: Bumped whenever ``leave_at`` changes, so stale scheduled departures are ignored.
     token: int = 0
     replacement_requested: bool = False
+    #: When ``leave_at`` was last set: how long ahead the sending side knew the departure.
+    leave_known_at: float = 0.0
 
 
 @dataclass(slots=True)
@@ -136,8 +144,10 @@ class Mission:
     visa_queue: int = 0
     in_transit: int = 0
     in_assignment: int = 0
-    #: When the sending side can start its next new assignment (assignments a month).
-    next_assignment: float = 0.0
+    #: New assignments waiting for the foreign service to start them, oldest first.
+    assignments_waiting: deque[Application] = field(default_factory=deque)
+    #: The foreign service is starting this mission's assignments one by one.
+    assigning_now: bool = False
     visas_issued: int = 0
     visas_denied: int = 0
     #: Visas granted per year since the start, for quotas.
@@ -211,6 +221,12 @@ class Mission:
     def planned_locals(self) -> int:
         """Local employees the sending side plans for the whole mission."""
         return sum(p.planned_local for p in self.posts.values())
+
+    @property
+    def unpaired_pipeline(self) -> int:
+        """Applications on the way that add a person: not replacing someone still here."""
+        return sum(a.predecessor is None or a.predecessor not in self.expats
+                   for a in self.applications.values())
 
     @property
     def expat_plan_room(self) -> int:

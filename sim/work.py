@@ -118,5 +118,6 @@ def work_capacity(spec: SideSpec, mission: Mission) -> float:
                                    notice.days if notice else None)
     days = len(mission.expats) * work.working_days * (
         1.0 - work.travel_share + work.travel_share * efficiency)
-    cover = mission.locals_missing * work.local_cover * work.working_days
+    missing = min(mission.locals_missing, max(0, mission.local_plan_room))
+    cover = missing * work.local_cover * work.working_days
     return days - min(cover, work.local_cover_max * days)

@@ -1,7 +1,7 @@
 """Host nationals' visas: who serves the queue, how long it gets, who goes elsewhere.
 
 The small scenario's side A has 120 expatriate and 250 local positions, a core of
-100 expatriates, 150 consular officers at full strength interviewing 40 a month
+20 expatriates, 30 consular officers at full strength interviewing 200 a month
 each (6,000 a month), 70% of its consular work at the embassy and 30% at the
 consulate. Side B has no demand set: it serves all it can.
 """
@@ -17,13 +17,13 @@ from sim.consular import capacity_per_month, officers
 from sim.model import Simulation
 from sim.moves import Expel, LocalHireBan, ResumeConsular, SuspendConsular
 
-FULL = 150 * 40
+FULL = 30 * 200
 
 
 def expected(sim: Simulation, share: float = 1.0, support: float = 1.0) -> float:
-    """Officers in proportion to the expatriates beyond the core of 100, times 40."""
-    beyond = min(1.0, (len(sim.missions["A"].expats) - 100) / 20)
-    return 150 * beyond * 40 * share * support
+    """Officers in proportion to the expatriates beyond the core of 20, times 200."""
+    beyond = min(1.0, (len(sim.missions["A"].expats) - 20) / 100)
+    return 30 * beyond * 200 * share * support
 
 
 def run_to(sim: Simulation, date: dt.date) -> Simulation:
@@ -54,14 +54,26 @@ def test_officers_scale_with_the_expatriates_beyond_the_core(make_scenario):
     """
     sim = started(make_scenario)
     spec, a = sim.scenario.sides["A"], sim.missions["A"]
-    sim.apply(Expel(date=sim.today, actor="B", count=10, notice_days=0))
+    sim.apply(Expel(date=sim.today, actor="B", count=30, notice_days=0))
     settle(sim)
-    assert 100 < len(a.expats) <= 110
-    assert officers(spec, a) == pytest.approx(150 * (len(a.expats) - 100) / (120 - 100))
-    sim.apply(Expel(date=sim.today, actor="B", count=10, notice_days=0))
+    assert 80 < len(a.expats) <= 90
+    assert officers(spec, a) == pytest.approx(30 * (len(a.expats) - 20) / (120 - 20))
+    sim.apply(Expel(date=sim.today, actor="B", count=70, notice_days=0))
     settle(sim)
-    assert len(a.expats) <= 100
+    assert len(a.expats) <= 20
     assert officers(spec, a) == 0 and sim.consular.output_per_month("A") == 0
+
+
+def test_officers_are_never_more_than_the_expatriates_beyond_the_core(make_scenario):
+    """A section of 30 officers at full strength has no more than 5 when only 5
+    expatriates are left beyond the core.
+    """
+    sim = started(make_scenario, local_support=0.0)
+    sim.apply(Expel(date=sim.today, actor="B", count=len(sim.missions["A"].expats) - 25,
+                    notice_days=0))
+    settle(sim)
+    spec, a = sim.scenario.sides["A"], sim.missions["A"]
+    assert len(a.expats) == 25 and officers(spec, a) == min(5, 30 * 5 / 100)
 
 
 def test_local_staff_do_not_adjudicate(make_scenario):
@@ -126,9 +138,9 @@ def test_demand_above_capacity_waits_until_applicants_give_up(make_scenario):
         sim.consular.wait_days("A") * FULL / (365.25 / 12), rel=0.01)
 
 
-def test_when_service_stops_the_queue_goes_elsewhere(make_scenario):
-    """Suspending every post cancels the appointments: the backlog goes to third
-    countries and the wait is undefined.
+def test_a_long_halt_cancels_the_appointments(make_scenario):
+    """Interviews stopped for longer than cancel_after_days (30): the backlog goes to
+    third countries and the wait is undefined.
     """
     sim = started(make_scenario, demand_per_month=2 * FULL, patience_days=100)
     sim.run_until(dt.date(2020, 9, 1))
@@ -136,8 +148,33 @@ def test_when_service_stops_the_queue_goes_elsewhere(make_scenario):
     assert backlog > FULL
     sim.apply(SuspendConsular(date=sim.today, actor="A", target="A"))
     settle(sim, 7)
-    assert sim.consular.backlog("A") == 0 and math.isnan(sim.consular.wait_days("A"))
+    assert sim.consular.backlog("A") == backlog and math.isnan(sim.consular.wait_days("A"))
+    settle(sim, 28)
+    assert sim.consular.backlog("A") == 0
     assert sim.consular.elsewhere_per_month("A") > backlog / 4
+
+
+def test_a_short_halt_reschedules_the_appointments(make_scenario):
+    """A halt of a week keeps the queue: the wait after it is no shorter than before."""
+    sim = started(make_scenario, demand_per_month=2 * FULL, patience_days=100)
+    sim.run_until(dt.date(2020, 9, 1))
+    before = sim.consular.wait_days("A")
+    sim.apply(SuspendConsular(date=sim.today, actor="A", target="A", id="halt"))
+    settle(sim, 8)
+    sim.apply(ResumeConsular(date=sim.today, actor="A", target="A"))
+    settle(sim, 7)
+    assert sim.consular.wait_days("A") >= before
+
+
+def test_service_below_one_interview_a_week_is_not_lost(make_scenario):
+    """A section that can hold 3 interviews a month still issues visas: the part of an
+    interview a week leaves over is carried to the next.
+    """
+    scenario = make_scenario(A={"consular_staff_max": 1, "consular_rate": 3,
+                                "consular": {"demand_per_month": 2, "patience_days": 1000}})
+    sim = run_to(Simulation(scenario, seed=1), dt.date(2021, 6, 1))
+    assert capacity_per_month(sim.scenario.sides["A"], sim.missions["A"]) <= 3
+    assert sim.consular.output_per_month("A") > 0
 
 
 def test_demand_peaks_in_its_month(make_scenario):
@@ -159,4 +196,4 @@ def test_capacity_counts_only_posts_with_someone_in_them(make_scenario):
     a = sim.missions["A"]
     assert a.posts["con"].expats == 0 and a.posts["con"].open
     spec = sim.scenario.sides["A"]
-    assert capacity_per_month(spec, a) == pytest.approx(officers(spec, a) * 40 * 0.7)
+    assert capacity_per_month(spec, a) == pytest.approx(officers(spec, a) * 200 * 0.7)

@@ -19,6 +19,7 @@ from sim.model import Simulation
 from sim.moves import (
     BankingGuarantee,
     BankingRestriction,
+    ClosePost,
     Expel,
     Lift,
     LiftAll,
@@ -292,3 +293,110 @@ def test_visa_reciprocity_counts_the_last_year(make_scenario):
     sim.apply(VisaPolicy(date=sim.today, actor="B", approval_rate=0.0, processing_days=10))
     sim.run_until(START + dt.timedelta(days=400))
     assert visas_granted_year(sim, a) == 0 and a.visas_issued > 0
+
+
+# -- what the review found ---------------------------------------------------------------------
+
+def test_assignments_dropped_before_they_start_free_their_slots(make_scenario):
+    """Assignments a ceiling drops before they start do not hold up the ones after them."""
+    plan = {"planning": {"assignment_months": {"low": 3, "mode": 3, "high": 3},
+                         "assignments_per_month": 2}}
+    sim = started(make_scenario, **plan)
+    a = sim.missions["A"]
+    sim.apply(Expel(date=sim.today, actor="B", count=100, notice_days=0, id="x"))
+    later(sim, 1)
+    sim.apply(Lift(date=sim.today, actor="B", measure="x"))
+    sim.apply(StaffCap(date=sim.today, actor="B", ceiling=a.staff_total + 1, notice_days=0,
+                       id="cap"))
+    later(sim, 1)
+    sim.apply(Lift(date=sim.today, actor="B", measure="cap"))
+    later(sim, 2 * 365)
+    # two a month for 21 months after a 3-month cycle: about 42 back, with the 19 left
+    assert len(a.expats) > 50
+
+
+def test_a_standing_tenure_limit_leaves_rotations_planned(make_scenario):
+    """Under a tenure limit imposed years ago, departures are known a tour ahead: no
+    replacement needs an assignment.
+    """
+    scenario = make_scenario(A=ASSIGN, moves=[TenureLimit(
+        date=dt.date(2020, 1, 2), actor="B", years=1.5, deadline=dt.date(2020, 2, 1))])
+    sim = Simulation(scenario, seed=1)
+    sim.run_until(dt.date(2022, 6, 1))
+    assert sim.missions["A"].in_assignment <= 3
+
+
+def test_not_rebuilding_still_rehires_locals_after_a_ban(make_scenario):
+    """With rebuild off, lifting a ban and an expulsion together brings local staff back:
+    only the expatriate positions given back stay empty.
+    """
+    sim = started(make_scenario, planning={"rebuild": False}, local_hires_per_month=100)
+    a = sim.missions["A"]
+    sim.apply(LocalHireBan(date=sim.today, actor="B"))
+    sim.apply(Expel(date=sim.today, actor="B", count=20, notice_days=0))
+    later(sim, 30)
+    sim.apply(LiftAll(date=sim.today, actor="B"))
+    later(sim, 365)
+    assert a.staff_local == 250 and len(a.expats) <= 101
+
+
+def test_not_rebuilding_keeps_those_leaving_replaced(make_scenario):
+    """Lifting a ceiling without rebuilding keeps the mission at the size it held, those
+    whose replacement was sought included.
+    """
+    sim = started(make_scenario, planning={"rebuild": False})
+    a = sim.missions["A"]
+    sim.apply(StaffCap(date=sim.today, actor="B", ceiling=300, notice_days=0, id="cap"))
+    later(sim, 1)
+    held = a.staff_total
+    sim.apply(Lift(date=sim.today, actor="B", measure="cap"))
+    later(sim, 2 * 365)
+    assert held - 3 <= a.staff_total <= held + 3
+
+
+def test_a_new_banking_restriction_outweighs_an_old_guarantee(make_scenario):
+    """Restricting banking again after guaranteeing it makes it restricted again."""
+    sim = started(make_scenario)
+    spec, a = sim.scenario.sides["A"], sim.missions["A"]
+    sim.apply(BankingRestriction(date=sim.today, actor="B"))
+    sim.apply(BankingGuarantee(date=sim.today, actor="B"))
+    later(sim, 30)
+    before = running_cost(spec, a)
+    sim.apply(BankingRestriction(date=sim.today, actor="B"))
+    assert running_cost(spec, a) == pytest.approx(before * 1.1)
+
+
+def test_a_budget_limits_local_hiring_too(make_scenario):
+    """A budget below the full mission's cost stops local rehiring at the budget."""
+    budget = 0.8 * (120 * 300 + 250 * 30)
+    sim = started(make_scenario, costs={"budget": budget}, local_hires_per_month=100)
+    spec, a = sim.scenario.sides["A"], sim.missions["A"]
+    sim.apply(LocalHireBan(date=sim.today, actor="B", id="ban"))
+    later(sim, 1)
+    sim.apply(Lift(date=sim.today, actor="B", measure="ban"))
+    later(sim, 365)
+    assert running_cost(spec, a) <= budget
+
+
+def test_rotations_blocked_by_a_ceiling_stay_planned(make_scenario):
+    """A replacement sought in time but held back by a full ceiling needs no assignment
+    when room comes.
+    """
+    sim = started(make_scenario, **ASSIGN)
+    a = sim.missions["A"]
+    sim.apply(StaffCap(date=sim.today, actor="B", ceiling=a.staff_total, notice_days=0))
+    later(sim, 365)
+    assert a.in_assignment <= 1
+
+
+def test_missing_local_work_ends_with_the_post(make_scenario):
+    """Locals laid off by a ban at a post that then closes are not missed for ever."""
+    sim = started(make_scenario, work={"local_cover": 0.1})
+    sim.apply(LocalHireBan(date=sim.today, actor="B", id="ban"))
+    later(sim, 1)
+    sim.apply(ClosePost(date=sim.today, actor="A", target="A", post="con", notice_days=0))
+    later(sim, 1)
+    sim.apply(Lift(date=sim.today, actor="B", measure="ban"))
+    later(sim, 365)
+    expats = len(sim.missions["A"].expats)
+    assert capacity(sim) == pytest.approx(expats * 21)
