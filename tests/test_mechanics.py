@@ -582,7 +582,11 @@ def _check_invariants(sim: Simulation) -> None:
     for mission in sim.missions.values():
         assert mission.staff_total == len(mission.expats) + mission.staff_local
         assert mission.visa_queue >= 0 and mission.in_transit >= 0
-        assert mission.visa_queue == sum(not x.in_transit for x in mission.applications.values())
+        applications = mission.applications.values()
+        assert mission.visa_queue == sum(not x.in_transit and not x.assigning
+                                         for x in applications)
+        assert mission.in_assignment == sum(x.assigning for x in applications)
+        assert mission.in_transit == sum(x.in_transit for x in applications)
         for post in mission.posts.values():
             assert post.expat_positions >= 0 and post.local_positions >= 0, post
             assert 0 <= post.local <= post.local_positions, post
@@ -608,10 +612,23 @@ def _moves(draw):
              draw(st.integers(0, 400)), draw(st.integers(0, 40))) for day in days]
 
 
+#: The small scenario as is, and with every function of the sending side switched on.
+VARIANTS = {
+    "plain": {},
+    "functions": {"A": {
+        "planning": {"assignment_months": {"low": 1, "mode": 3, "high": 6},
+                     "assignments_per_month": 4, "rebuild": False,
+                     "planned": {"emb": {"expat": 90, "local": 150}}},
+        "costs": {"budget": 40_000},
+        "consular": {"demand_per_month": 8000, "patience_days": 60}}},
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
 @given(moves=_moves(), seed=st.integers(0, 2**16))
-def test_invariants_hold_under_random_moves(make_scenario, moves, seed):
+def test_invariants_hold_under_random_moves(make_scenario, variant, moves, seed):
     """Whatever moves are made, counts stay non-negative and consistent at every sample."""
-    sim = Simulation(make_scenario(), seed=seed)
+    sim = Simulation(make_scenario(**VARIANTS[variant]), seed=seed)
     for i, (day, actor, kind, size, notice) in enumerate(moves):
         date = sim.scenario.start + dt.timedelta(days=day)
         for _ in weekly(sim, date):
