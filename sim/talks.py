@@ -109,7 +109,7 @@ class TalksProcess:
         return _logistic(t.intercept + t.loss_weight * lost + t.tension_weight * tension
                          - t.recent_weight * recent + bonus)
 
-    def open_irritants(self, agenda: list[str]) -> list[str]:
+    def open_irritants(self, agenda: list[Irritant]) -> list[Irritant]:
         """Irritants on the agenda with something to settle."""
         in_force = {m.move.move for mission in self.sim.missions.values()
                     for m in mission.restrictions()}

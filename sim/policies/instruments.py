@@ -44,7 +44,8 @@ def build_move(sim: Simulation, actor: str, intent: Intent, source: str,
     if usable:
         return usable[0]
     if fallback and IN_FORCE not in results:
-        return INSTRUMENTS["expel"].from_intent(sim.context, common, target, intent.size)
+        expulsion = INSTRUMENTS["expel"].from_intent(sim.context, common, target, intent.size)
+        return expulsion if isinstance(expulsion, Move) else None
     return None
 
 
