@@ -11,6 +11,7 @@ link loops, long chains, devices, unreadable files) are built in tmp_path below.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import stat
@@ -56,7 +57,7 @@ def test_corpus_covers_every_kind_of_hostile_file():
     """The corpus has a file of each kind, each with its expected lines."""
     kinds = {p.stem.split("-")[0] for p in CORPUS}
     assert kinds >= {"tag", "alias", "deep", "surrogate", "bad", "tabs", "null", "whatif",
-                     "long", "extends", "huge"}
+                     "long", "extends", "huge", "empty", "comments"}
     assert [p for p in CORPUS if not p.with_suffix(".expected").exists()] == []
 
 
@@ -83,6 +84,15 @@ def test_a_symlink_loop_in_extends_is_one_line(tmp_path):
     child.write_text("name: x\nextends: one.yaml\n", encoding="utf-8")
     assert problems(child) == [
         f"{child}:2: extends: 'one.yaml' is a loop of symbolic links"]
+
+
+def test_a_dangling_symlink_in_extends_names_its_target(tmp_path):
+    """`extends:` naming a symbolic link to nothing says so and names the missing target."""
+    (tmp_path / "base.yaml").symlink_to("gone.yaml")
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\n", encoding="utf-8")
+    assert problems(child) == [
+        f"{child}:1: extends: 'base.yaml' is a symbolic link to a missing file ('gone.yaml')"]
 
 
 def test_a_chain_of_a_thousand_files_stops_at_the_limit(tmp_path):
@@ -238,7 +248,8 @@ def test_shown_cuts_long_values_and_describes_containers():
     """`shown` reprs a value in at most 60 characters; a long list or mapping is described."""
     assert shown("x" * 100) == "'" + "x" * 58 + "…"
     assert shown(list(range(100))) == "a list of 100 items"
-    assert shown({f"k{i}": i for i in range(30)}) == "a mapping of 30 keys: k0, k1, k2"
+    assert shown({f"k{i}": i for i in range(30)}) == "a mapping of 30 keys: 'k0', 'k1', 'k2'"
+    assert shown([dt.date(2021, 5, 1)]) == "[2021-05-01]"
     assert shown(16 ** 5000) == "a number of about 6,021 digits"
     assert clip("abc") == "abc"
 

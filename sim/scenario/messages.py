@@ -125,10 +125,12 @@ def explain(error: dict[str, Any], where: Context) -> str:
     if kind.startswith("union_tag"):
         return _union_tag(kind, ctx.get("tag", given), loc)
     if kind == "literal_error":
-        return f"'{clip(given)}' is not allowed (allowed: {ctx.get('expected', '')})"
+        return f"{quoted(given)} is not allowed (allowed: {ctx.get('expected', '')})"
     if kind in _BOUNDS:
         return f"must be {_BOUNDS[kind]} {next(iter(ctx.values()))} (got {clip(given)})"
-    if kind == "finite_number" or (isinstance(given, float) and not math.isfinite(given)):
+    numeric = kind.startswith(("int_", "float_")) or kind in _BOUNDS
+    if kind == "finite_number" or (numeric and isinstance(given, float)
+                                   and not math.isfinite(given)):
         number = "a whole number" if _expects_int(where.field_type()) else "a finite number"
         return f"must be {number} (got {clip(given)})"
     if kind.startswith("int_"):
@@ -137,7 +139,7 @@ def explain(error: dict[str, Any], where: Context) -> str:
         return f"must be a number (got {shown(given)})"
     is_date = kind.startswith(("date_", "datetime_"))
     if is_date and re.fullmatch(r"\d{4}-\d\d-\d\d", clip(given, 20)):
-        return f"'{clip(given)}' is not a day of the calendar"
+        return f"{quoted(given)} is not a day of the calendar"
     if is_date:
         return f"must be a date as YYYY-MM-DD (got {shown(given)})"
     if kind == "string_type" and isinstance(given, bool):
@@ -155,11 +157,16 @@ def explain(error: dict[str, Any], where: Context) -> str:
     return error["msg"]
 
 
+def quoted(value: Any) -> str:
+    """A name the user wrote, in quotes (``'expell'``); a value of another type as it is."""
+    return f"'{clip(value)}'" if isinstance(value, str) else shown(value)
+
+
 def _union_tag(kind: str, tag: Any, loc: tuple[Any, ...]) -> str:
     is_policy = loc[-1] == "policy"
     noun, names = ("policy", list(POLICIES)) if is_policy else ("move", list(MOVES))
     if kind == "union_tag_invalid":
-        return f"unknown {noun} '{clip(tag)}' {one_of(clip(tag, 200), names)}"
+        return f"unknown {noun} {quoted(tag)} {one_of(clip(tag, 200), names)}"
     return f"needs a `{noun}:` naming the {noun} (allowed: {', '.join(names)})"
 
 
