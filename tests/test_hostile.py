@@ -224,6 +224,14 @@ def test_merge_keys_still_share_settings():
     assert data == {"a": {"x": 1}, "b": {"x": 1, "y": 2}, "c": "<<", "d": "="}
 
 
+def test_an_alias_of_a_merged_mapping_has_no_duplicate_keys():
+    """A mapping that merges another and overrides a key can be aliased: the override is
+    not taken for a key written twice.
+    """
+    data = load_text("b: &b {x: 1}\na: &a {<<: *b, x: 2}\nc: *a\n", "f.yaml").data
+    assert data["c"] == data["a"] == {"x": 2}
+
+
 @pytest.mark.parametrize("text, value", [("!!str 2020", "2020"), ("!!int '12'", 12),
                                          ("!!float 1", 1.0), ("!!bool true", True),
                                          ("!!null ~", None),

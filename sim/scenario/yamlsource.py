@@ -214,6 +214,9 @@ class _Builder:
         self.loader, self.file = loader, file
         self.lines: dict[Path_, int] = {}
         self.problems: list[str] = []
+        #: Each mapping's own keys (not merged in with ``<<``), by id: merging changes the
+        #: node, and an alias builds the same node again.
+        self._own: dict[int, set[int]] = {}
 
     def _problem(self, node: yaml.Node, text: str) -> None:
         self.problems.append(f"{self.file}:{node.start_mark.line + 1}: {text}")
@@ -235,7 +238,8 @@ class _Builder:
                                 f"{what} (remove the tag)")
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
-        own = {id(k) for k, _ in node.value if k.tag != _CORE + "merge"}
+        own = self._own.setdefault(
+            id(node), {id(k) for k, _ in node.value if k.tag != _CORE + "merge"})
         self.loader.flatten_mapping(node)  # YAML merge keys: `<<: *defaults` come first
         out: dict[str, Any] = {}
         seen: set[str] = set()
