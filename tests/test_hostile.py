@@ -12,10 +12,12 @@ link loops, long chains, devices, unreadable files) are built in tmp_path below.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import stat
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -148,6 +150,25 @@ def test_an_unreadable_base_is_one_line_at_extends(tmp_path):
             f"{child}:1: extends: 'base.yaml': cannot read: permission denied"]
     finally:
         base.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
+def test_a_base_the_system_refuses_to_open_is_one_line_at_extends(tmp_path, monkeypatch):
+    """A base whose opening fails (permission denied, as for another user's file) is one
+    line at the child's `extends:`, even where the tests run as root.
+    """
+    import sim.scenario.yamlsource as yamlsource
+
+    def refuse(path: Path, mode: str) -> IO[bytes]:
+        if Path(path).name != "base.yaml":
+            return open(path, mode)  # the caller closes it
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    (tmp_path / "base.yaml").write_text(SMALL, encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\n", encoding="utf-8")
+    monkeypatch.setattr(yamlsource, "open", refuse, raising=False)
+    assert problems(child) == [
+        f"{child}:1: extends: 'base.yaml': cannot read: permission denied"]
 
 
 def test_a_file_over_the_size_limit_is_not_read(tmp_path):
