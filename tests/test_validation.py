@@ -166,12 +166,13 @@ def test_unclosed_quote_points_at_where_it_opens(tmp_path, capsys):
 
 
 def test_empty_file_is_one_line(tmp_path, capsys):
-    """An empty file (or one with only comments) is one line saying a mapping is needed."""
-    for text in ("", "# nothing yet\n"):
+    """An empty file, or one with only comments, is one line at line 1 saying what a
+    scenario needs.
+    """
+    for text, what in (("", "is empty"), ("# nothing yet\n", "has only comments")):
         path = write(tmp_path, text)
         assert validate(capsys, path) == (2, [
-            f"error: {path}: a scenario must be a mapping of keys (name, start, end, sides, "
-            "moves...)"])
+            f"error: {path}:1: the file {what}; a scenario needs name, start, end and sides"])
 
 
 def test_a_list_is_not_a_scenario(tmp_path, capsys):
