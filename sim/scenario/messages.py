@@ -15,8 +15,9 @@ from pydantic import BaseModel, ValidationError
 
 from sim.errors import clip, shown
 from sim.moves import BY_NAME as MOVES
+from sim.policies import ALIASES, policy_name
 from sim.policies import BY_NAME as POLICIES
-from sim.scenario.checks import did_you_mean, one_of
+from sim.scenario.checks import did_you_mean
 from sim.scenario.yamlsource import Source
 
 _BOUNDS = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
@@ -29,7 +30,7 @@ def messages(exc: ValidationError, source: Source, root: type[BaseModel],
     out = []
     for error in exc.errors():
         loc = strip_tags((*prefix, *error["loc"]))
-        if error["type"].startswith("union_tag"):
+        if error["type"].startswith("union_tag") and isinstance(data_at(source.data, loc), dict):
             loc = (*loc, "policy" if loc and loc[-1] == "policy" else "move")
         text = explain(error, Context(source, root, loc))
         out.append(f"{source.where(loc)}: {source.dotted(loc)}: {text}")
@@ -62,7 +63,7 @@ class Context:
             entry = data_at(self.source.data, loc)
             if not isinstance(entry, dict) or (loc[0] == "moves" and len(loc) != 2):
                 return None
-            return (POLICIES.get(entry.get("policy")) if loc[-1] == "policy"
+            return (POLICIES.get(policy_name(str(entry.get("policy")))) if loc[-1] == "policy"
                     else MOVES.get(entry.get("move")))
         model: type[BaseModel] | None = self.root
         for part in loc:
@@ -163,10 +164,12 @@ def quoted(value: Any) -> str:
 
 
 def _union_tag(kind: str, tag: Any, loc: tuple[Any, ...]) -> str:
-    is_policy = loc[-1] == "policy"
+    is_policy = loc[-1] == "policy" or (len(loc) > 1 and loc[-2] == "policy")
     noun, names = ("policy", list(POLICIES)) if is_policy else ("move", list(MOVES))
     if kind == "union_tag_invalid":
-        return f"unknown {noun} {quoted(tag)} {one_of(clip(tag, 200), names)}"
+        known = names + (list(ALIASES) if is_policy else [])
+        hint = did_you_mean(clip(tag, 200), known)
+        return f"unknown {noun} {quoted(tag)} (allowed: {', '.join(names)}{hint})"
     return f"needs a `{noun}:` naming the {noun} (allowed: {', '.join(names)})"
 
 
