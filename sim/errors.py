@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -46,13 +47,34 @@ def capped(text: str, limit: int = MAX_MESSAGE) -> str:
 
 
 def shown(value: Any, limit: int = SHOWN) -> str:
-    """``repr(value)`` short enough to echo in a message: a 10,000-character name or a
-    nested mapping is cut to ``limit`` characters and marked with an ellipsis.
+    """``repr(value)`` short enough to echo in a message, dates as the file writes them
+    (``[2021-05-01]``): a 10,000-character name is cut to ``limit`` characters and
+    marked with an ellipsis, a long list or mapping described in words.
     """
-    text = _huge(value) or repr(value)
+    text = _repr(value, limit + 1)
     if len(text) > limit and isinstance(value, dict | list):
         text = _described(value)
     return capped(text, limit)
+
+
+def _repr(value: Any, budget: int) -> str:
+    """``repr(value)`` with dates in ISO form, built only until it is ``budget`` long."""
+    if isinstance(value, dict | list):
+        items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+        parts: list[str] = []
+        for key, item in items:
+            part = _repr(item, budget)
+            parts.append(part if key is None and isinstance(value, list)
+                         else f"{_repr(key, budget)}: {part}")
+            if sum(len(p) + 2 for p in parts) > budget:
+                break
+        inside = ", ".join(parts)
+        return f"[{inside}]" if isinstance(value, list) else f"{{{inside}}}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return repr(value[:budget])
+    return _huge(value) or repr(value)
 
 
 def clip(value: Any, limit: int = SHOWN) -> str:
@@ -63,8 +85,8 @@ def clip(value: Any, limit: int = SHOWN) -> str:
 def _described(value: dict[Any, Any] | list[Any]) -> str:
     """A long list or mapping in words: what it is, its size, a mapping's first keys."""
     if isinstance(value, list):
-        return f"a list of {len(value):,} items"
-    keys = ", ".join(clip(k, 20) for k in list(value)[:3])
+        return f"a list of {len(value):,} item{'s' * (len(value) != 1)}"
+    keys = ", ".join(shown(k, 20) for k in list(value)[:3])
     return f"a mapping of {len(value):,} keys: {keys}" if len(value) > 1 else f"a mapping: {keys}"
 
 

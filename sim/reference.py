@@ -152,10 +152,36 @@ def catalogue(title: str, classes: list[type[BaseModel]], tag: str, skip: tuple[
     return lines
 
 
+def _file_limits() -> list[tuple[str, str, str]]:
+    """The limits on the file itself, stated by the loader's modules."""
+    from sim.errors import MAX_MESSAGE, SHOWN
+    from sim.scenario.extends import MAX_EXTENDS
+    from sim.scenario.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
+
+    return [
+        ("the file", f"at most {MAX_FILE_BYTES:,} bytes",
+         "the record is about 40 kB; a large file of blank lines takes seconds to read"),
+        ("the file", f"nesting at most {MAX_DEPTH} lists and mappings deep",
+         "a scenario needs 6; deeper nesting only exhausts the reader"),
+        ("the file", f"at most {MAX_VALUES:,} values once aliases are expanded",
+         "a few hundred bytes of aliases can expand to billions of values"),
+        ("`extends:`", f"at most {MAX_EXTENDS} files in a chain, the what-if included",
+         "a what-if of a what-if is useful; a chain of hundreds is a mistake"),
+        ("a key", "at most 1,024 characters", "PyYAML's limit on a simple key"),
+        ("a whole number", "at most 4,300 digits (longer ones are read as text)",
+         "Python's limit on turning text into an integer"),
+        ("explicit tags", "`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!timestamp` on "
+         "single values only", "other tags build objects a scenario has no use for"),
+        ("error messages", f"a value is echoed to {SHOWN} characters, a problem line cut at "
+         f"{MAX_MESSAGE}", "a bad value of megabytes would otherwise be printed whole"),
+    ]
+
+
 def limits_section() -> list[str]:
     """The stated limits: what a valid file can cost is bounded, and each bound is here."""
     rows = ["| key | limit | why |", "|---|---|---|"]
-    rows += [f"| {where} | {limit} | {why} |" for where, limit, why in LIMITS]
+    rows += [f"| {where} | {limit} | {why} |" for where, limit, why in
+             [*_file_limits(), *LIMITS]]
     return ["## Limits", "",
             "A value past a limit is an error that states the limit, e.g. `end: 9999-12-31 "
             "is 7983 years after start (allowed: at most 200 years)`.", "", *rows, ""]

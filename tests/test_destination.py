@@ -361,3 +361,16 @@ def test_ctrl_c_at_any_moment_is_one_line_and_nothing_partial(tmp_path, delay):
     assert child.returncode == 130, stderr
     assert stderr == "interrupted; nothing was written\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_an_unreadable_results_directory_is_one_line(tmp_path, capsys):
+    """A compare input whose events table cannot be read (here a directory) is one line."""
+    run(capsys, "run", SMALL, "--out", tmp_path / "a", "--no-figures")
+    broken = tmp_path / "b"
+    run(capsys, "run", SMALL, "--out", broken, "--no-figures")
+    (broken / "events.csv").unlink()
+    (broken / "events.csv").mkdir()
+    code, _, err = run(capsys, "compare", tmp_path / "a", broken, "--out", tmp_path / "c")
+    assert code == 2
+    assert err == f"error: {broken / 'events.csv'}: cannot read: is a directory\n"
+    assert not (tmp_path / "c").exists()

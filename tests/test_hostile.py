@@ -11,10 +11,13 @@ link loops, long chains, devices, unreadable files) are built in tmp_path below.
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import os
 import re
 import stat
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -56,7 +59,7 @@ def test_corpus_covers_every_kind_of_hostile_file():
     """The corpus has a file of each kind, each with its expected lines."""
     kinds = {p.stem.split("-")[0] for p in CORPUS}
     assert kinds >= {"tag", "alias", "deep", "surrogate", "bad", "tabs", "null", "whatif",
-                     "long", "extends", "huge"}
+                     "long", "extends", "huge", "empty", "comments"}
     assert [p for p in CORPUS if not p.with_suffix(".expected").exists()] == []
 
 
@@ -83,6 +86,15 @@ def test_a_symlink_loop_in_extends_is_one_line(tmp_path):
     child.write_text("name: x\nextends: one.yaml\n", encoding="utf-8")
     assert problems(child) == [
         f"{child}:2: extends: 'one.yaml' is a loop of symbolic links"]
+
+
+def test_a_dangling_symlink_in_extends_names_its_target(tmp_path):
+    """`extends:` naming a symbolic link to nothing says so and names the missing target."""
+    (tmp_path / "base.yaml").symlink_to("gone.yaml")
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\n", encoding="utf-8")
+    assert problems(child) == [
+        f"{child}:1: extends: 'base.yaml' is a symbolic link to a missing file ('gone.yaml')"]
 
 
 def test_a_chain_of_a_thousand_files_stops_at_the_limit(tmp_path):
@@ -138,6 +150,25 @@ def test_an_unreadable_base_is_one_line_at_extends(tmp_path):
             f"{child}:1: extends: 'base.yaml': cannot read: permission denied"]
     finally:
         base.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
+def test_a_base_the_system_refuses_to_open_is_one_line_at_extends(tmp_path, monkeypatch):
+    """A base whose opening fails (permission denied, as for another user's file) is one
+    line at the child's `extends:`, even where the tests run as root.
+    """
+    import sim.scenario.yamlsource as yamlsource
+
+    def refuse(path: Path, mode: str) -> IO[bytes]:
+        if Path(path).name != "base.yaml":
+            return open(path, mode)  # the caller closes it
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    (tmp_path / "base.yaml").write_text(SMALL, encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\n", encoding="utf-8")
+    monkeypatch.setattr(yamlsource, "open", refuse, raising=False)
+    assert problems(child) == [
+        f"{child}:1: extends: 'base.yaml': cannot read: permission denied"]
 
 
 def test_a_file_over_the_size_limit_is_not_read(tmp_path):
@@ -214,6 +245,14 @@ def test_merge_keys_still_share_settings():
     assert data == {"a": {"x": 1}, "b": {"x": 1, "y": 2}, "c": "<<", "d": "="}
 
 
+def test_an_alias_of_a_merged_mapping_has_no_duplicate_keys():
+    """A mapping that merges another and overrides a key can be aliased: the override is
+    not taken for a key written twice.
+    """
+    data = load_text("b: &b {x: 1}\na: &a {<<: *b, x: 2}\nc: *a\n", "f.yaml").data
+    assert data["c"] == data["a"] == {"x": 2}
+
+
 @pytest.mark.parametrize("text, value", [("!!str 2020", "2020"), ("!!int '12'", 12),
                                          ("!!float 1", 1.0), ("!!bool true", True),
                                          ("!!null ~", None),
@@ -238,7 +277,8 @@ def test_shown_cuts_long_values_and_describes_containers():
     """`shown` reprs a value in at most 60 characters; a long list or mapping is described."""
     assert shown("x" * 100) == "'" + "x" * 58 + "…"
     assert shown(list(range(100))) == "a list of 100 items"
-    assert shown({f"k{i}": i for i in range(30)}) == "a mapping of 30 keys: k0, k1, k2"
+    assert shown({f"k{i}": i for i in range(30)}) == "a mapping of 30 keys: 'k0', 'k1', 'k2'"
+    assert shown([dt.date(2021, 5, 1)]) == "[2021-05-01]"
     assert shown(16 ** 5000) == "a number of about 6,021 digits"
     assert clip("abc") == "abc"
 

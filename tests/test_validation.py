@@ -166,12 +166,13 @@ def test_unclosed_quote_points_at_where_it_opens(tmp_path, capsys):
 
 
 def test_empty_file_is_one_line(tmp_path, capsys):
-    """An empty file (or one with only comments) is one line saying a mapping is needed."""
-    for text in ("", "# nothing yet\n"):
+    """An empty file, or one with only comments, is one line at line 1 saying what a
+    scenario needs.
+    """
+    for text, what in (("", "is empty"), ("# nothing yet\n", "has only comments")):
         path = write(tmp_path, text)
         assert validate(capsys, path) == (2, [
-            f"error: {path}: a scenario must be a mapping of keys (name, start, end, sides, "
-            "moves...)"])
+            f"error: {path}:1: the file {what}; a scenario needs name, start, end and sides"])
 
 
 def test_a_list_is_not_a_scenario(tmp_path, capsys):
@@ -326,3 +327,38 @@ def test_validate_reports_every_file_in_one_run(tmp_path, capsys):
         f"error: {bad}:18: moves[0].count: must be >= 1 (got 0)",
         f"error: {worse}:1: a scenario must be a mapping of keys (name, start, end, sides, "
         "moves...)"]
+
+
+POLICY_SIDES = """\
+name: x
+start: 2020-01-01
+end: 2021-01-01
+sides:
+  A: {{name: A, posts: [{{id: e, name: E, kind: embassy, expat: 40}}], policy: {a}}}
+  B: {{name: B, posts: [{{id: e, name: E, kind: embassy, expat: 40}}]}}
+"""
+
+
+def test_a_policy_alias_has_its_policys_keys(tmp_path, capsys):
+    """A misspelt key of a policy written by an alias lists that policy's keys."""
+    path = write(tmp_path, POLICY_SIDES.format(a="{policy: tit-for-tat, foo: 1}"))
+    code, lines = validate(capsys, path)
+    assert code == 2 and lines == [f"error: {path}:5: sides.A.policy.foo: unknown key 'foo' "
+                                   "(allowed: policy, start, lag_days, implementation_error, "
+                                   "misperception, answers, answer_responses)"]
+
+
+def test_an_unknown_policy_by_name_alone_is_reported_at_the_policy(tmp_path, capsys):
+    """`policy: mirorr` is reported at `sides.A.policy`, with a suggestion."""
+    path = write(tmp_path, POLICY_SIDES.format(a="mirorr"))
+    _, lines = validate(capsys, path)
+    assert lines == [f"error: {path}:5: sides.A.policy: unknown policy 'mirorr' (allowed: "
+                     "scripted, mirror, proportional, generous, gradual, escalate, grit, "
+                     "package; did you mean 'mirror'?)"]
+
+
+def test_a_misspelt_alias_is_suggested(tmp_path, capsys):
+    """A policy name close to an alias suggests the alias."""
+    path = write(tmp_path, POLICY_SIDES.format(a="{policy: tit-for-tatt}"))
+    _, lines = validate(capsys, path)
+    assert lines[0].endswith("did you mean 'tit-for-tat'?)")

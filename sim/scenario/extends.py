@@ -90,6 +90,9 @@ def _load_base(child: Source, path: Path) -> Source:
     """Read the base file; a missing, odd or unreadable one is a problem at `extends:`."""
     name = shown(child.data["extends"])
     kind = _kind(path)
+    if kind == "missing" and path.is_symlink():
+        raise _extends_error(child, f"{name} is a symbolic link to a missing file "
+                                    f"({shown(os.readlink(path), 100)})")
     if kind == "missing":
         raise _extends_error(child, f"no scenario file {name} (looked for "
                                     f"{clip(path, 200)}){_nearby(path, child.data['extends'])}")
@@ -138,7 +141,7 @@ def _nearby(path: Path, name: str) -> str:
                      if e.name.endswith((".yaml", ".yml"))]
     except (OSError, ValueError, UnicodeError):
         return ""
-    stems = {Path(n).stem: n for n in names}
+    stems = {Path(n).stem: n for n in names if n != path.name}
     close = get_close_matches(path.stem, list(stems), n=1) or [
         s for s in stems if len(path.stem) >= 3 and s.startswith(path.stem)][:1]
     if not close:

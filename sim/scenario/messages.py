@@ -15,8 +15,9 @@ from pydantic import BaseModel, ValidationError
 
 from sim.errors import clip, shown
 from sim.moves import BY_NAME as MOVES
+from sim.policies import ALIASES, policy_name
 from sim.policies import BY_NAME as POLICIES
-from sim.scenario.checks import did_you_mean, one_of
+from sim.scenario.checks import did_you_mean
 from sim.scenario.yamlsource import Source
 
 _BOUNDS = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
@@ -29,7 +30,7 @@ def messages(exc: ValidationError, source: Source, root: type[BaseModel],
     out = []
     for error in exc.errors():
         loc = strip_tags((*prefix, *error["loc"]))
-        if error["type"].startswith("union_tag"):
+        if error["type"].startswith("union_tag") and isinstance(data_at(source.data, loc), dict):
             loc = (*loc, "policy" if loc and loc[-1] == "policy" else "move")
         text = explain(error, Context(source, root, loc))
         out.append(f"{source.where(loc)}: {source.dotted(loc)}: {text}")
@@ -62,7 +63,7 @@ class Context:
             entry = data_at(self.source.data, loc)
             if not isinstance(entry, dict) or (loc[0] == "moves" and len(loc) != 2):
                 return None
-            return (POLICIES.get(entry.get("policy")) if loc[-1] == "policy"
+            return (POLICIES.get(policy_name(str(entry.get("policy")))) if loc[-1] == "policy"
                     else MOVES.get(entry.get("move")))
         model: type[BaseModel] | None = self.root
         for part in loc:
@@ -125,10 +126,12 @@ def explain(error: dict[str, Any], where: Context) -> str:
     if kind.startswith("union_tag"):
         return _union_tag(kind, ctx.get("tag", given), loc)
     if kind == "literal_error":
-        return f"'{clip(given)}' is not allowed (allowed: {ctx.get('expected', '')})"
+        return f"{quoted(given)} is not allowed (allowed: {ctx.get('expected', '')})"
     if kind in _BOUNDS:
         return f"must be {_BOUNDS[kind]} {next(iter(ctx.values()))} (got {clip(given)})"
-    if kind == "finite_number" or (isinstance(given, float) and not math.isfinite(given)):
+    numeric = kind.startswith(("int_", "float_")) or kind in _BOUNDS
+    if kind == "finite_number" or (numeric and isinstance(given, float)
+                                   and not math.isfinite(given)):
         number = "a whole number" if _expects_int(where.field_type()) else "a finite number"
         return f"must be {number} (got {clip(given)})"
     if kind.startswith("int_"):
@@ -137,7 +140,7 @@ def explain(error: dict[str, Any], where: Context) -> str:
         return f"must be a number (got {shown(given)})"
     is_date = kind.startswith(("date_", "datetime_"))
     if is_date and re.fullmatch(r"\d{4}-\d\d-\d\d", clip(given, 20)):
-        return f"'{clip(given)}' is not a day of the calendar"
+        return f"{quoted(given)} is not a day of the calendar"
     if is_date:
         return f"must be a date as YYYY-MM-DD (got {shown(given)})"
     if kind == "string_type" and isinstance(given, bool):
@@ -155,11 +158,18 @@ def explain(error: dict[str, Any], where: Context) -> str:
     return error["msg"]
 
 
+def quoted(value: Any) -> str:
+    """A name the user wrote, in quotes (``'expell'``); a value of another type as it is."""
+    return f"'{clip(value)}'" if isinstance(value, str) else shown(value)
+
+
 def _union_tag(kind: str, tag: Any, loc: tuple[Any, ...]) -> str:
-    is_policy = loc[-1] == "policy"
+    is_policy = loc[-1] == "policy" or (len(loc) > 1 and loc[-2] == "policy")
     noun, names = ("policy", list(POLICIES)) if is_policy else ("move", list(MOVES))
     if kind == "union_tag_invalid":
-        return f"unknown {noun} '{clip(tag)}' {one_of(clip(tag, 200), names)}"
+        known = names + (list(ALIASES) if is_policy else [])
+        hint = did_you_mean(clip(tag, 200), known)
+        return f"unknown {noun} {quoted(tag)} (allowed: {', '.join(names)}{hint})"
     return f"needs a `{noun}:` naming the {noun} (allowed: {', '.join(names)})"
 
 

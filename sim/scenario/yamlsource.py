@@ -200,7 +200,7 @@ class Source:
 
 def not_a_mapping(source: Source) -> str:
     """The problem of a file whose top is not a mapping: a null document, or a list."""
-    if source.data is None and () in source.lines:
+    if source.data is None:
         return (f"{source.where(())}: the file holds no scenario, only a null value; "
                 "a scenario needs name, start, end and sides")
     return (f"{source.where(())}: a scenario must be a mapping of keys (name, start, end, "
@@ -214,6 +214,9 @@ class _Builder:
         self.loader, self.file = loader, file
         self.lines: dict[Path_, int] = {}
         self.problems: list[str] = []
+        #: Each mapping's own keys (not merged in with ``<<``), by id: merging changes the
+        #: node, and an alias builds the same node again.
+        self._own: dict[int, set[int]] = {}
 
     def _problem(self, node: yaml.Node, text: str) -> None:
         self.problems.append(f"{self.file}:{node.start_mark.line + 1}: {text}")
@@ -235,7 +238,8 @@ class _Builder:
                                 f"{what} (remove the tag)")
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
-        own = {id(k) for k, _ in node.value if k.tag != _CORE + "merge"}
+        own = self._own.setdefault(
+            id(node), {id(k) for k, _ in node.value if k.tag != _CORE + "merge"})
         self.loader.flatten_mapping(node)  # YAML merge keys: `<<: *defaults` come first
         out: dict[str, Any] = {}
         seen: set[str] = set()
@@ -269,7 +273,7 @@ class _Builder:
             value = self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError, KeyError, AttributeError, TypeError, IndexError):
             value = None
-        if not self._readable(node, value):
+        if not self._readable(node, value) or _unprintable(value):
             if not _explicit(self.loader, node):
                 return node.value
             self._problem(node, f"invalid YAML: {shown(node.value)} cannot be read as "
@@ -286,6 +290,19 @@ class _Builder:
         if node.tag == _CORE + "null":
             return bool(_NULL.match(node.value))
         return value is not None
+
+
+def _unprintable(value: Any) -> bool:
+    """An int Python cannot print (over 4,300 digits, written ``0x...``): kept as text, as
+    a decimal one that long is, so no message has to print it.
+    """
+    if not isinstance(value, int) or value.bit_length() < 10_000:
+        return False
+    try:
+        str(value)
+    except ValueError:
+        return True
+    return False
 
 
 def _explicit(loader: _Loader, node: yaml.ScalarNode) -> bool:
@@ -351,12 +368,18 @@ def _row(text: str, line: int) -> str:
 
 def load_text(text: str, file: str) -> Source:
     """Parse YAML text; a syntax error or a file over the limits is a ``ScenarioError``."""
+    if not text.strip(" \t\r\n\ufeff"):
+        raise ScenarioError([f"{file}:1: the file is empty; a scenario needs name, start, "
+                             "end and sides"])
     loader = None
     try:
         loader = _Loader(text)
         node = loader.get_single_node()
+        if node is None:
+            raise ScenarioError([f"{file}:1: the file has only comments; a scenario needs "
+                                 "name, start, end and sides"])
         builder = _Builder(loader, file)
-        data = builder.build(node) if node is not None else None
+        data = builder.build(node)
     except yaml.YAMLError as exc:
         raise ScenarioError([_yaml_problem(exc, text, file)]) from None
     except _Refused as exc:
@@ -429,6 +452,6 @@ def dotted(path: Path_) -> str:
     """``("moves", 3, "count")`` as ``moves[3].count``; a long key is shortened."""
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (
-            f".{clip(part, 40)}" if text else clip(part, 40))
+        name = clip(part, 40) or "''"  # an empty key is shown as ''
+        text += f"[{part}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text or "scenario"
