@@ -53,13 +53,16 @@ def test_every_alias_names_a_registered_policy_and_no_registered_name():
 
 
 def test_an_unknown_name_is_still_refused(tmp_path):
-    """A name that is no policy and no alias gets the unknown-policy message."""
+    """A name that is no policy and no alias gets the unknown-policy message, with the
+    alias it is close to suggested.
+    """
     path = with_policy(tmp_path, "{policy: tit-for-tatt}")
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert caught.value.problems == [
         f"{path}:17: sides.B.policy.policy: unknown policy 'tit-for-tatt' (allowed: scripted, "
-        "mirror, proportional, generous, gradual, escalate, grit, package)"]
+        "mirror, proportional, generous, gradual, escalate, grit, package; did you mean "
+        "'tit-for-tat'?)"]
 
 
 def test_the_reference_lists_the_aliases():
