@@ -183,3 +183,22 @@ def test_lifting_all_rebuilds_the_us_mission_at_the_pace_it_sets():
     assert value(name, "US", "staff_local", lifted + dt.timedelta(days=365)) <= 12 * 20
     assert value(name, "US", "staff_local", END) <= 460
     assert value(name, "US", "staff_total", END) < 800
+
+
+def test_a_ceiling_of_300_leaves_a_consistent_mission():
+    """With the 2017 ceiling at 300 instead of 455, the US mission dwindles, and at every
+    sample a mission with no diplomats for four weeks has issued no visas in them, and one
+    with no staff has no post open.
+    """
+    base = load_scenario(SCENARIOS / "record-2016-2025.yaml")
+    moves = [m.model_copy(update={"ceiling": 300}) if m.id == "ru-cap-455-2017" else m
+             for m in base.moves]
+    sim = Simulation(base.model_copy(update={"moves": moves})).run()
+    names = list(SIDE_METRICS)
+    us = sim.monitor.side_values[:, sim.monitor.sides.index("US"), :]
+    staff, expats = us[:, names.index("staff_total")], us[:, names.index("staff_expat")]
+    assert staff.min() < 50
+    output = us[:, names.index("consular_output")]
+    no_diplomats = [i for i in range(4, len(expats)) if not expats[i - 4:i + 1].any()]
+    assert no_diplomats and (output[no_diplomats] == 0).all()
+    assert (us[staff == 0, names.index("posts_open")] == 0).all()
