@@ -20,11 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from sim.errors import ParityUserError
+from sim.errors import ParityUserError, clip
 from sim.output import number
 from sim.results import (
     BOTH,
     Timeseries,
+    UnreadableOutput,
     read_events,
     read_summary,
     read_timeseries,
@@ -104,20 +105,30 @@ def read_run(path: Path) -> Run:
 
 
 def _read_files(path: Path) -> Run:
-    try:
-        summary = read_summary(path / "summary.json")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ParityUserError(f"{path / 'summary.json'}: not valid JSON ({exc})") from None
-    try:
-        series = read_timeseries(path / "timeseries.csv")
-    except (KeyError, ValueError) as exc:
-        raise ParityUserError(
-            f"{path / 'timeseries.csv'}: not a timeseries table "
-            f"(needs columns date, side, metric, value; {exc})"
-        ) from None
-    events = read_events(path / "events.csv")
+    summary = _read_file(path / "summary.json", read_summary, "a run's summary")
+    series = _read_file(path / "timeseries.csv", read_timeseries,
+                        "a timeseries table (needs columns date, side, metric, value)")
+    events = _read_file(path / "events.csv", read_events, "an events table")
     name = str(summary.get("scenario") or path.resolve().name)
-    return Run(label=name, path=path, series=series, events=events, summary=summary)
+    run = Run(label=name, path=path, series=series, events=events, summary=summary)
+    _read_file(path / "summary.json", lambda _: run.sides, "a run's summary (its sides)")
+    return run
+
+
+def _read_file(path: Path, read: Any, what: str) -> Any:
+    """Read one output file; any way it is not what Parity writes is one line."""
+    try:
+        return read(path)
+    except UnreadableOutput as exc:
+        raise ParityUserError(f"{path}: cannot read: {exc}") from None
+    except UnicodeDecodeError:
+        raise ParityUserError(f"{path}: not {what}: not valid UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise ParityUserError(f"{path}: not {what}: not valid JSON ({exc})") from None
+    except (csv.Error, KeyError, ValueError, TypeError, AttributeError,
+            RecursionError) as exc:
+        reason = clip(str(exc) or type(exc).__name__, 120)
+        raise ParityUserError(f"{path}: not {what} ({reason})") from None
 
 
 def _check_same_sides(runs: Sequence[Run]) -> None:

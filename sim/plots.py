@@ -205,11 +205,15 @@ def _mark_moves(
     span: tuple[np.datetime64, np.datetime64],
 ) -> None:
     """Mark every move as a thin line coloured by actor; label key ones in staggered lanes."""
+    by_colour: dict[str, list[np.datetime64]] = {}
     for event in moves:
-        colour = colours.get(event.get("actor", ""), OTHER_COLOUR)
-        day = to_date(event["date"])
-        panel.axvline(day, color=colour, lw=0.6, alpha=0.35)
-        strip.axvline(day, color=colour, lw=0.6, alpha=0.6)
+        by_colour.setdefault(colours.get(event.get("actor", ""), OTHER_COLOUR), []).append(
+            to_date(event["date"]))
+    for colour, days_of in by_colour.items():  # one collection per colour, however many
+        panel.vlines(days_of, 0, 1, transform=panel.get_xaxis_transform(), color=colour,
+                     lw=0.6, alpha=0.35)
+        strip.vlines(days_of, 0, 1, transform=strip.get_xaxis_transform(), color=colour,
+                     lw=0.6, alpha=0.6)
     labelled = [e for e in moves if is_labelled(e)]
     days = [float(to_date(e["date"]).astype(int)) for e in labelled]
     width = max(float((span[1] - span[0]).astype(int)), 1.0)
@@ -339,6 +343,8 @@ def plot_restrictions(
     span = date_span(summary, series)
     shown = [m for m in measures if m.get("kind", "restriction") != "concession"]
     rows = _sorted_measures(shown, sides)
+    hidden = max(0, len(rows) - MAX_BARS)
+    rows = _longest(rows, MAX_BARS) if hidden else rows
     fig = new_figure(12, max(3.0, 1.6 + 0.27 * len(rows)))
     ax = fig.subplots()
     for i, measure in enumerate(rows):
@@ -367,7 +373,25 @@ def plot_restrictions(
     ax.grid(True, axis="x", alpha=0.3)
     format_date_axis(ax, span)
     fig.suptitle(_title(summary, "restrictions in force"))
+    if hidden:
+        fig.text(0.99, 0.01, f"and {hidden} shorter measures not drawn", ha="right",
+                 fontsize=8)
     return fig
+
+
+#: Most measures drawn as bars: beyond it a figure stops being readable (and a file of
+#: thousands of moves would make an image of hundreds of megapixels).
+MAX_BARS = 60
+
+
+def _longest(rows: list[dict[str, str]], most: int) -> list[dict[str, str]]:
+    """The ``most`` measures in force longest, kept in their order."""
+    def days(m: dict[str, str]) -> int:
+        end = (m.get("end") or "").strip() or "9999-12-31"
+        return int((to_date(end) - to_date(m["start"])).astype(int))
+
+    keep = {id(m) for m in sorted(rows, key=days, reverse=True)[:most]}
+    return [m for m in rows if id(m) in keep]
 
 
 def plot_tension(series: Timeseries, summary: dict[str, Any]) -> Figure:

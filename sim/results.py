@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,31 @@ def _number(text: str) -> float:
     return float(text) if text else float("nan")
 
 
+#: Largest output file read back (a run of 200 years with daily samples writes about
+#: 70 MB of timeseries); a larger one is refused rather than read into memory.
+MAX_INPUT_BYTES = 100_000_000
+
+
+class UnreadableOutput(ValueError):
+    """An output file that is not what Parity writes: too large, not a regular file."""
+
+
+def checked(path: Path) -> Path:
+    """``path`` if it is a regular file of a size Parity writes (a pipe would block)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableOutput("not a regular file")
+    if info.st_size > MAX_INPUT_BYTES:
+        raise UnreadableOutput(f"larger than {MAX_INPUT_BYTES // 1_000_000} MB, more than a "
+                               "run writes")
+    return path
+
+
 def _read_rows(path: Path) -> list[dict[str, str]]:
     """Read a CSV into dicts; a missing file means nothing happened, not an error."""
     if not path.exists():
         return []
-    with path.open(newline="", encoding="utf-8") as handle:
+    with checked(path).open(newline="", encoding="utf-8") as handle:
         return [dict(row) for row in csv.DictReader(handle)]
 
 
@@ -78,8 +99,11 @@ def read_measures(path: Path) -> list[dict[str, str]]:
 
 def read_summary(path: Path) -> dict[str, Any]:
     """Read ``summary.json``, which carries the scenario name, run span and side names."""
-    with Path(path).open(encoding="utf-8") as handle:
-        return json.load(handle)
+    with checked(Path(path)).open(encoding="utf-8") as handle:
+        summary = json.load(handle)
+    if not isinstance(summary, dict):
+        raise UnreadableOutput("not a summary: a JSON object is expected")
+    return summary
 
 
 def side_ids(summary: dict[str, Any], series: Timeseries) -> list[str]:

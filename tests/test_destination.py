@@ -374,3 +374,39 @@ def test_an_unreadable_results_directory_is_one_line(tmp_path, capsys):
     assert code == 2
     assert err == f"error: {broken / 'events.csv'}: cannot read: is a directory\n"
     assert not (tmp_path / "c").exists()
+
+
+BROKEN_INPUTS = {
+    "summary a list": ("summary.json", "[]"),
+    "summary sides a number": ("summary.json", '{"scenario": "x", "sides": 5}'),
+    "summary nested deep": ("summary.json", "[" * 100_000 + "]" * 100_000),
+    "timeseries short row": ("timeseries.csv", "date,side,metric,value\n2020-01-01\n"),
+    "huge csv field": ("events.csv", "date,actor\n" + "x" * 200_000 + ",A\n"),
+    "events not UTF-8": ("events.csv", b"date,actor\n\xff\xfe,A\n"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_INPUTS))
+def test_a_broken_results_directory_is_one_line(tmp_path, capsys, case):
+    """Any file of a compare input that is not what Parity writes is one error line."""
+    run(capsys, "run", SMALL, "--out", tmp_path / "a", "--no-figures")
+    broken = tmp_path / "b"
+    run(capsys, "run", SMALL, "--out", broken, "--no-figures")
+    name, content = BROKEN_INPUTS[case]
+    target = broken / name
+    target.write_bytes(content if isinstance(content, bytes) else content.encode())
+    code, _, err = run(capsys, "compare", tmp_path / "a", broken, "--out", tmp_path / "c")
+    assert code == 2 and len(err.splitlines()) == 1
+    assert err.startswith(f"error: {target}: ") and "Traceback" not in err
+
+
+def test_a_pipe_in_a_results_directory_is_refused_not_read(tmp_path, capsys):
+    """A named pipe where a table should be is refused at once, not waited on."""
+    run(capsys, "run", SMALL, "--out", tmp_path / "a", "--no-figures")
+    broken = tmp_path / "b"
+    run(capsys, "run", SMALL, "--out", broken, "--no-figures")
+    (broken / "events.csv").unlink()
+    os.mkfifo(broken / "events.csv")
+    code, _, err = run(capsys, "compare", tmp_path / "a", broken, "--out", tmp_path / "c")
+    assert code == 2 and err == f"error: {broken / 'events.csv'}: cannot read: not a regular " \
+                                "file\n"

@@ -354,3 +354,24 @@ def test_overlays_draw_the_interview_wait_only_for_sides_with_a_queue(tmp_path):
     assert "visa_wait_days-A.png" in names
     assert "visa_wait_days-B.png" not in names
     assert {"work_capacity-B.png", "cost_per_head-B.png"} <= names
+
+
+def test_restrictions_figure_draws_at_most_sixty_bars():
+    """Thousands of measures give a readable figure: the 60 in force longest, and a note of
+    how many more were left out.
+    """
+    import numpy as np
+
+    from sim.plots import MAX_BARS, plot_restrictions
+
+    measures = [{"id": f"m{i}", "actor": "A", "target": "B", "move": "expel", "kind": "restriction",
+                 "start": f"2020-{1 + i % 12:02d}-01", "end": "" if i < 5 else "2021-01-01",
+                 "detail": "count=1"} for i in range(500)]
+    summary = {"start": "2020-01-01", "end": "2021-12-31", "sides": {"A": {}, "B": {}}}
+    series = {("A", "staff_total"): (np.array(["2020-01-01"], dtype="datetime64[D]"),
+                                     np.array([1.0]))}
+    fig = plot_restrictions(measures, series, summary)
+    ax = fig.axes[0]
+    assert len(ax.patches) == MAX_BARS == 60
+    assert any(t.get_text() == "and 440 shorter measures not drawn" for t in fig.texts)
+    assert fig.get_size_inches()[1] < 20
