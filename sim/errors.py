@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
-#: Longest a single problem line may be, in characters. Values echoed in messages are
-#: shortened by :func:`shown` first; this cap is the last resort, so that a message
-#: about a 10 MB value is still one readable line.
-MAX_MESSAGE = 500
+#: Longest line the command prints, in characters, its ``error: `` or ``warning: `` included.
+MAX_LINE = 500
+#: Longest a single problem may be, in characters: printed after ``warning: `` (the longer
+#: prefix), it still fits in ``MAX_LINE``. Values echoed in messages are shortened by
+#: :func:`shown` first; this cap is the last resort, so that a message about a 10 MB value
+#: is still one readable line.
+MAX_MESSAGE = MAX_LINE - len("warning: ")
 
 #: How many characters of a value a message echoes (see :func:`shown`).
 SHOWN = 60
@@ -27,18 +31,34 @@ class ScenarioError(ParityUserError):
         super().__init__("\n".join(self.problems))
 
 
-#: Characters that would break a message over lines, and how they are shown instead.
-_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
-#: Lone surrogates cannot be printed or written as UTF-8: shown as ``\udc80``.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Characters other than printable ASCII: the candidates for :func:`printable`.
+_NOT_ASCII = re.compile(r"[^\x20-\x7e]")
+#: Unicode categories shown escaped: control characters (C0, DEL and C1: a terminal obeys
+#: ``ESC [2J``), format characters (bidi overrides such as U+202E, zero-width spaces and
+#: joiners: they reorder or hide what is shown), line and paragraph separators (they
+#: break a message over lines), and lone surrogates (no terminal or file can take them).
+_ESCAPED = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    return repr(char)[1:-1] if unicodedata.category(char) in _ESCAPED else char
+
+
+def printable(text: str) -> str:
+    r"""``text`` with every control, format or separator character, and every lone
+    surrogate, shown as its Python escape (``\x1b``, ``\u202e``, ``\n``): what the
+    user wrote, made safe to print.
+    """
+    return _NOT_ASCII.sub(_escape, text)
 
 
 def one_line(text: str) -> str:
-    """A message kept on one line: line breaks in the user's text are shown escaped,
-    and so are lone surrogates, which no terminal or file could take.
+    """A message kept on one printable line: line breaks, control and format characters in
+    the user's text are shown escaped (see :func:`printable`), and so are lone
+    surrogates, which no terminal or file could take.
     """
-    text = text.translate(_BREAKS)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return printable(text)
 
 
 def capped(text: str, limit: int = MAX_MESSAGE) -> str:
@@ -54,7 +74,7 @@ def shown(value: Any, limit: int = SHOWN) -> str:
     text = _repr(value, limit + 1)
     if len(text) > limit and isinstance(value, dict | list):
         text = _described(value)
-    return capped(text, limit)
+    return capped(printable(text), limit)
 
 
 def _repr(value: Any, budget: int) -> str:
@@ -78,8 +98,11 @@ def _repr(value: Any, budget: int) -> str:
 
 
 def clip(value: Any, limit: int = SHOWN) -> str:
-    """``str(value)`` short enough to echo in a message (see :func:`shown`)."""
-    return capped(_huge(value) or str(value), limit)
+    """``str(value)`` short enough to echo in a message, its control and format characters
+    escaped (see :func:`shown` and :func:`printable`).
+    """
+    text = _huge(value) or str(value)
+    return capped(printable(text[: limit + 1]), limit)
 
 
 def _described(value: dict[Any, Any] | list[Any]) -> str:

@@ -154,7 +154,7 @@ def catalogue(title: str, classes: list[type[BaseModel]], tag: str, skip: tuple[
 
 def _file_limits() -> list[tuple[str, str, str]]:
     """The limits on the file itself, stated by the loader's modules."""
-    from sim.errors import MAX_MESSAGE, SHOWN
+    from sim.errors import MAX_LINE, SHOWN
     from sim.scenario.extends import MAX_EXTENDS
     from sim.scenario.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
 
@@ -172,8 +172,11 @@ def _file_limits() -> list[tuple[str, str, str]]:
          "Python's limit on turning text into an integer"),
         ("explicit tags", "`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!timestamp` on "
          "single values only", "other tags build objects a scenario has no use for"),
-        ("error messages", f"a value is echoed to {SHOWN} characters, a problem line cut at "
-         f"{MAX_MESSAGE}", "a bad value of megabytes would otherwise be printed whole"),
+        ("error messages", f"a value is echoed to {SHOWN} characters, a printed line (its "
+         f"`error: ` or `warning: ` included) cut at {MAX_LINE}; control, format and line "
+         "separator characters shown as escapes (`\\x1b`, `\\u202e`)",
+         "a bad value of megabytes would otherwise be printed whole, and a terminal obeys "
+         "the escape sequences a value holds"),
     ]
 
 

@@ -22,7 +22,7 @@ from typing import IO
 import pytest
 
 from sim.cli import main
-from sim.errors import MAX_MESSAGE, ScenarioError, clip, one_line, shown
+from sim.errors import MAX_LINE, MAX_MESSAGE, ScenarioError, clip, one_line, shown
 from sim.scenario import load_scenario
 from sim.scenario.extends import MAX_EXTENDS
 from sim.scenario.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, load_text
@@ -75,7 +75,7 @@ def test_hostile_file_lines_have_a_line_number_and_are_short(capsys, path):
     _, lines = validate(capsys, path)
     for line in lines:
         assert re.match(r"error: \S.*?:\d+: \S", line), line
-        assert len(line) <= len("error: ") + MAX_MESSAGE
+        assert len(line) <= MAX_LINE
 
 
 def test_a_symlink_loop_in_extends_is_one_line(tmp_path):
@@ -293,3 +293,36 @@ def test_a_problem_line_is_capped():
 def test_a_lone_surrogate_in_a_message_is_escaped():
     """A lone surrogate in a message is shown as its escape, so it can be printed."""
     assert one_line("a\ud800b") == "a\\ud800b"
+
+
+def test_a_capped_problem_fits_the_printed_line_after_either_prefix():
+    """A problem cut at the cap is at most MAX_LINE long printed after `warning: `."""
+    error = ScenarioError([f"f.yaml:1: {'x' * 10_000}"])
+    assert len(f"warning: {error.problems[0]}") == MAX_LINE
+
+
+def test_control_characters_in_a_message_are_escaped():
+    """ESC, BEL, DEL and C1 controls in a message are shown as their escapes."""
+    assert one_line("a\x1b[2J\x1b]0;pwn\x07b\x7f\x9b") == "a\\x1b[2J\\x1b]0;pwn\\x07b\\x7f\\x9b"
+
+
+def test_format_characters_in_a_message_are_escaped():
+    """Bidi overrides and zero-width characters in a message are shown as their escapes."""
+    assert one_line("\u202eab\u200b\u200d\u2066\ufeff") == (
+        "\\u202eab\\u200b\\u200d\\u2066\\ufeff")
+
+
+def test_printable_text_in_a_message_is_kept():
+    """Letters of any script, accents and emoji are printed as they are."""
+    assert one_line("café Москва 北京 🇺🇸") == "café Москва 北京 🇺🇸"
+
+
+def test_clip_escapes_control_characters_within_its_limit():
+    """`clip` escapes control characters and still stays within its limit."""
+    assert clip("\x1b[2J") == "\\x1b[2J"
+    assert len(clip("\x1b" * 100)) == 60
+
+
+def test_shown_escapes_format_characters_of_any_value():
+    """`shown` escapes format characters, in a mapping's keys too."""
+    assert shown({"\u202ek": 1}) == "{'\\u202ek': 1}"

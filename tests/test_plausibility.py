@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sim import Simulation
+from sim.errors import MAX_LINE
 from sim.scenario import load_scenario
 from sim.scenario.plausibility import WARN_EVENTS, estimated_events, warnings_for
 
@@ -221,3 +222,25 @@ def test_the_small_scenario_has_no_warnings(make_scenario):
 def test_no_warning_on_shipped_scenarios(path):
     """The record, the what-ifs and the docs' examples warrant no warning."""
     assert load_scenario(path).warnings == []
+
+
+def test_a_warning_shows_control_characters_escaped(tmp_path):
+    """A side id holding a terminal escape sequence is warned of with the sequence escaped."""
+    text = (Path(__file__).parent / "data" / "small.yaml").read_text().replace(
+        "  B:\n", '  "\\e[2J":\n    host_visa_policy: {approval_rate: 0}\n').replace(
+        "actor: B,", 'actor: "\\e[2J",')
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text)
+    (warning,) = load_scenario(path).warnings
+    assert "\x1b" not in warning and "the \\x1b[2J mission" in warning
+
+
+def test_a_warning_is_capped_to_fit_the_printed_line(tmp_path):
+    """A warning quoting a long side id fits MAX_LINE printed after `warning: `."""
+    text = (Path(__file__).parent / "data" / "small.yaml").read_text().replace(
+        "  B:\n", f"  {'B' * 1000}:\n    host_visa_policy: {{approval_rate: 0}}\n").replace(
+        "actor: B,", f"actor: {'B' * 1000},")
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text)
+    (warning,) = load_scenario(path).warnings
+    assert len(f"warning: {warning}") <= MAX_LINE

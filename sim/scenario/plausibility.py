@@ -6,7 +6,7 @@ has, a side restricting its own mission, a ceiling its reduction order cannot
 meet or meets with locals only, replacements that cannot arrive in time, visas
 never granted, consular shares that do not add up, and a run long enough to
 notice. Each warning is ``file:line: path: what is implausible (why, and what
-is usual)``, as errors are.
+is usual)``, as errors are, on one printable line no longer than an error's.
 
 The cost estimate is also what the schema's limit on a run's size checks, so
 this module imports nothing of the schema at run time.
@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.errors import capped, one_line
 from sim.moves import Expel, StaffCap, VisaPolicy
 from sim.scenario.yamlsource import Path_, by_file_and_line, dotted
 from sim.staffing import YEAR
@@ -51,8 +52,8 @@ def warnings_for(scenario: Scenario, source: Source | None = None) -> list[str]:
     """
     found = [finding for rule in RULES for finding in rule.check(scenario)]
     if source is None:
-        return [f"{dotted(path)}: {text}" for path, text in found]
-    return sorted((f"{source.where(path)}: {source.dotted(path)}: {text}"
+        return [capped(one_line(f"{dotted(path)}: {text}")) for path, text in found]
+    return sorted((capped(one_line(f"{source.where(path)}: {source.dotted(path)}: {text}"))
                    for path, text in found), key=by_file_and_line)
 
 
