@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import TYPE_CHECKING, Any
 
+from sim.errors import clip
 from sim.scenario.schema import MAX_POSITIONS
 
 if TYPE_CHECKING:
@@ -59,16 +60,30 @@ class Frame:
                    {str(s): ids(v, "properties") for s, v in sides.items()})
 
 
+#: How many characters of the allowed choices ``one_of`` lists before it counts the rest.
+CHOICES_SHOWN = 200
+
+
 def did_you_mean(word: str, choices: list[str]) -> str:
     """``; did you mean 'x'?`` when a close choice exists (or one starting with the word)."""
     close = get_close_matches(word, choices, n=1) or [
         c for c in choices if len(word) >= 3 and c.startswith(word)][:1]
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return f"; did you mean '{clip(close[0])}'?" if close else ""
 
 
 def one_of(word: str, choices: list[str]) -> str:
-    """Plain-language list of what is allowed, with a suggestion."""
-    return f"(allowed: {', '.join(choices)}{did_you_mean(word, choices)})"
+    """Plain-language list of what is allowed, with a suggestion; each choice is clipped,
+    and choices past ``CHOICES_SHOWN`` characters are counted, not listed.
+    """
+    listed: list[str] = []
+    for choice in choices:
+        text = clip(choice, 40)
+        if listed and sum(len(c) + 2 for c in listed) + len(text) > CHOICES_SHOWN:
+            break
+        listed.append(text)
+    more = len(choices) - len(listed)
+    rest = f" and {more:,} more" if more else ""
+    return f"(allowed: {', '.join(listed)}{rest}{did_you_mean(word, choices)})"
 
 
 def check_move(scenario: Scenario | Frame, move: Move, earliest: dt.date | None = None
@@ -86,16 +101,19 @@ def check_move(scenario: Scenario | Frame, move: Move, earliest: dt.date | None 
         problems.append(("count", f"{_number(count)} is more people than a mission may have "
                                   f"(allowed: at most {MAX_POSITIONS:,})"))
     if move.actor not in sides:
-        problems.append(("actor", f"unknown side '{move.actor}' {one_of(move.actor, sides)}"))
+        problems.append(("actor", f"unknown side '{clip(move.actor)}' "
+                                  f"{one_of(move.actor, sides)}"))
         return problems
     if move.target is not None and move.target not in sides:
-        problems.append(("target", f"unknown side '{move.target}' {one_of(move.target, sides)}"))
+        problems.append(("target", f"unknown side '{clip(move.target)}' "
+                                   f"{one_of(move.target, sides)}"))
         return problems
     target = move.target_in(sides)
     known = {"post": frame.posts[target], "property": frame.properties[target]}
     for field, (kind, name) in move.references().items():
         if name not in known[kind]:
-            problems.append((field, f"{target} has no {kind} '{name}' {one_of(name, known[kind])}"))
+            problems.append((field, f"{clip(target)} has no {kind} '{clip(name)}' "
+                                    f"{one_of(name, known[kind])}"))
     deadline = getattr(move, "deadline", None)
     if deadline is not None and deadline < move.date:
         problems.append(("deadline", f"{deadline} is before the move's date {move.date}"))
@@ -126,13 +144,13 @@ def check_moves(scenario: Scenario | Frame, moves: list[tuple[int, Move]] | None
         if move.move == "lift" and move.measure not in seen:
             problems.append((i, "measure", _unknown_lift(move, moves, list(seen), name)))
         elif move.move == "lift" and by_index[seen[move.measure]].actor != move.actor:
-            author = by_index[seen[move.measure]].actor
-            problems.append((i, "measure", f"'{move.measure}' was imposed by {author}; "
+            author = clip(by_index[seen[move.measure]].actor)
+            problems.append((i, "measure", f"'{clip(move.measure)}' was imposed by {author}; "
                                            f"only {author} can lift it"))
         if move.id is not None:
             if move.id in seen:
                 used = name(seen[move.id])
-                problems.append((i, "id", f"id '{move.id}' is already used by {used}"))
+                problems.append((i, "id", f"id '{clip(move.id)}' is already used by {used}"))
             seen[move.id] = i
     return sorted(problems)
 
@@ -140,11 +158,12 @@ def check_moves(scenario: Scenario | Frame, moves: list[tuple[int, Move]] | None
 def _unknown_lift(lift: Move, moves: list[tuple[int, Move]], earlier: list[str],
                   name: Callable[[int], str]) -> str:
     """Why a lift names no measure: misspelt, made later, or listed below it that day."""
+    measure = clip(lift.measure)
     for j, move in moves:
         if move.id == lift.measure:
             if move.date == lift.date:
-                return (f"'{lift.measure}' is made by {name(j)} on the same day; list that "
+                return (f"'{measure}' is made by {name(j)} on the same day; list that "
                         "move above this lift")
-            return f"'{lift.measure}' is made later, by {name(j)} on {move.date}"
+            return f"'{measure}' is made later, by {name(j)} on {move.date}"
     hint = did_you_mean(lift.measure, earlier)
-    return f"no move before {lift.date} has id '{lift.measure}'{hint}"
+    return f"no move before {lift.date} has id '{measure}'{hint}"
