@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ def summary(sim: Simulation) -> dict[str, Any]:
     sc = sim.scenario
     return {
         "scenario": sc.name,
-        "file": Path(sc.file).name if sc.file else "",
+        "file": _printable_name(sc.file),
         "sha256": sc.sha256,
         "seed": _seed_record(sim.seed),
         "version": __version__,
@@ -100,6 +101,15 @@ def summary(sim: Simulation) -> dict[str, Any]:
         "moves": len(sim.log),
         "final": final_values(sim),
     }
+
+
+def _printable_name(file: str) -> str:
+    r"""The file's name as text JSON can hold: bytes of a name that is not UTF-8 (read as
+    lone surrogates) are shown as ``\xff``.
+    """
+    if not file:
+        return ""
+    return os.fsencode(Path(file).name).decode("utf-8", "backslashreplace")
 
 
 def _seed_record(seed: Any) -> Any:

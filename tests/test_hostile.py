@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import json
 import os
 import re
 import stat
@@ -207,6 +208,18 @@ def test_a_file_name_that_is_not_utf8_is_printed_escaped(tmp_path, capsys):
     assert (code, lines) == (2, [f"error: {tmp_path}/caf\\udce9.yaml:2: invalid YAML: "
                                  "expected ',' or ']', but got '<stream end>' (while "
                                  "parsing a flow sequence on line 1)"])
+
+
+def test_a_run_of_a_file_whose_name_is_not_utf8_records_the_name_escaped(tmp_path, capsys):
+    """A scenario whose name is not UTF-8 runs, and summary.json holds its name escaped."""
+    raw = os.fsencode(tmp_path) + b"/s\xff.yaml"
+    with open(raw, "w", encoding="utf-8") as stream:
+        stream.write(SMALL)
+    out = tmp_path / "out"
+    assert main(["run", os.fsdecode(raw), "--out", str(out), "--no-figures"]) == 0
+    capsys.readouterr()
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["file"] == "s\\xff.yaml"
 
 
 def test_nesting_up_to_the_limit_loads():
