@@ -36,13 +36,17 @@ if TYPE_CHECKING:
     from sim.model import Simulation
 
 RECENT_DAYS = 90
+#: Largest size of the intercept and of each weight, in log-odds: at 40 a side already
+#: agrees (or refuses) with a chance within 1e-17 of certainty, so 100 leaves room to
+#: spare while keeping every sum finite.
+MAX_LOG_ODDS = 100
 ALL_IRRITANTS: list[Irritant] = list(IRRITANTS)  # type: ignore[arg-type]
 
 
 class TalksRound(BaseModel):
     """One round of talks on a date."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     date: dt.date
     name: str = Field(default="", description="e.g. `Istanbul round 2`")
@@ -58,7 +62,8 @@ class TalksRound(BaseModel):
 class Talks(BaseModel):
     """Talks between the sides: dated rounds, rounds every N days, and how they go."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
 
     rounds: list[TalksRound] = Field(default_factory=list, description="dated rounds")
     every_days: int | None = Field(default=None, ge=1, description="also a round every N days")
@@ -68,15 +73,26 @@ class Talks(BaseModel):
     until: dt.date | None = Field(default=None, description="no periodic round after this")
     agenda: list[Irritant] = Field(default_factory=lambda: list(ALL_IRRITANTS),
                                    description="irritants discussed")
-    intercept: float = Field(default=-1.0, description="log-odds a side agrees, all else 0")
-    loss_weight: float = Field(default=3.0, description="per share of the mission lost")
-    tension_weight: float = Field(default=0.02, description="per point of tension")
-    recent_weight: float = Field(default=0.5, description="per recent hostile move by the other")
-    negotiator_bonus: float = Field(default=1.0, description="if the side's policy negotiates")
+    intercept: float = Field(default=-1.0, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
+                             description="log-odds a side agrees, all else 0")
+    loss_weight: float = Field(default=3.0, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
+                               description="per share of the mission lost")
+    tension_weight: float = Field(default=0.02, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
+                                  description="per point of tension")
+    recent_weight: float = Field(default=0.5, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
+                                 description="per recent hostile move by the other")
+    negotiator_bonus: float = Field(default=1.0, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
+                                    description="if the side's policy negotiates")
 
 
 def _logistic(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
+    """``1 / (1 + exp(-x))`` for any finite ``x``, without overflow: ``exp`` is only
+    taken of a number at most 0.
+    """
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    tiny = math.exp(x)
+    return tiny / (1.0 + tiny)
 
 
 class TalksProcess:

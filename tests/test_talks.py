@@ -96,3 +96,18 @@ def test_the_record_rounds_have_their_known_outcomes():
     guarantees = {(e.actor, e.target) for e in sim.log if e.move == "banking_guarantee"}
     assert guarantees == {("US", "RU"), ("RU", "US")}
     assert all(r.source for r in sim.scenario.talks.rounds)
+
+
+def test_the_chance_of_agreeing_is_computed_for_any_log_odds():
+    """The logistic of log-odds far beyond what a float's exp can take is 0 or 1, not an error."""
+    from sim.talks import _logistic
+
+    assert _logistic(-800) == 0.0 and _logistic(800) == 1.0
+    assert _logistic(0) == 0.5
+
+
+def test_talks_at_the_bounds_of_their_weights_run(make_scenario):
+    """Talks every month at the extreme intercept and weights run to the end."""
+    talks = {"every_days": 30, "intercept": -100, "recent_weight": 100, "tension_weight": 100}
+    sim = Simulation(make_scenario(moves=HOSTILE, talks=talks), seed=1).run()
+    assert talks_log(sim)

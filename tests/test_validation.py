@@ -362,3 +362,18 @@ def test_a_misspelt_alias_is_suggested(tmp_path, capsys):
     path = write(tmp_path, POLICY_SIDES.format(a="{policy: tit-for-tatt}"))
     _, lines = validate(capsys, path)
     assert lines[0].endswith("did you mean 'tit-for-tat'?)")
+
+
+def test_a_talks_weight_beyond_its_bound_is_refused(tmp_path, capsys):
+    """A talks intercept of -800 (whose logistic once overflowed) is refused with its bound."""
+    path = write(tmp_path, SMALL + "talks: {every_days: 30, intercept: -800}\n")
+    _, lines = validate(capsys, path)
+    assert lines == [f"error: {path}:20: talks.intercept: must be >= -100.0 (got -800)"]
+
+
+def test_a_talks_weight_that_is_not_a_number_is_refused(tmp_path, capsys):
+    """A NaN talks weight, which silently meant talks never agree, is refused."""
+    path = write(tmp_path, SMALL + "talks: {every_days: 30, recent_weight: .nan}\n")
+    _, lines = validate(capsys, path)
+    assert lines == [f"error: {path}:20: talks.recent_weight: must be a finite number "
+                     "(got nan)"]

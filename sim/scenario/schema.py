@@ -35,7 +35,7 @@ from sim.scenario.plausibility import (
     estimated_events,
     warnings_for,
 )
-from sim.talks import Talks
+from sim.talks import MAX_LOG_ODDS, Talks
 from sim.work import WorkSpec
 
 #: Most years from start to end. `end: 9999-12-31` would otherwise run for a minute and
@@ -369,4 +369,6 @@ LIMITS: list[tuple[str, str, str]] = [
      f"the estimate is {EVENTS_PER_TOUR} events a tour of each expatriate position and one "
      "a sample (see Warnings); it bounds the time the other limits leave open"),
     *[(limit.where, limit.bound, limit.why) for limit in POLICY_LIMITS],
+    ("`talks`: `intercept` and each weight", f"between -{MAX_LOG_ODDS} and {MAX_LOG_ODDS}",
+     "they are log-odds: at 40 a side's answer is already certain to within 1e-17"),
 ]
