@@ -48,29 +48,36 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _catch_interrupts() -> Any:
-    """Make Ctrl-C end the command at once, wherever it is: remove what the output being
-    written has made, say so in one line, exit 130. An exception could be swallowed in
-    an import's clean-up or land in Python's own machinery; this cannot.
+    """Make Ctrl-C (and SIGTERM, which `timeout` and service managers send) end the command
+    at once, wherever it is: remove what the output being written has made, say so in one
+    line, exit 130 (143 for SIGTERM). An exception could be swallowed in an import's
+    clean-up or land in Python's own machinery; this cannot.
 
-    Returns the handler it replaced (None off the main thread, where it does nothing).
+    Returns the Ctrl-C handler it replaced (None off the main thread, where it does nothing).
     """
     if threading.current_thread() is not threading.main_thread():
         return None
     from sim import destination
 
-    def stop(_signum: int, _frame: Any) -> None:
+    def stop(signum: int, _frame: Any) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         destination.abandon()
         with contextlib.suppress(Exception):
             sys.stdout.flush()
-        interrupted()
+        if signum == signal.SIGTERM:
+            print("terminated; nothing was written", file=sys.stderr)
+        else:
+            interrupted()
         with contextlib.suppress(Exception):
             sys.stderr.flush()
-        os._exit(130)
+        os._exit(143 if signum == signal.SIGTERM else 130)
 
+    signal.signal(signal.SIGTERM, stop)
     return signal.signal(signal.SIGINT, stop)
 
 
@@ -210,9 +217,12 @@ def _compare(args: argparse.Namespace) -> int:
                               ">= 0")
     scenarios = [path for path in args.runs if path.suffix in (".yaml", ".yml")]
     loaded = {path: _load(path) for path in scenarios}  # every input checked before any run
-    for path in args.runs:
-        if path not in loaded:
-            read_run(path)
+    sides = {path: list(loaded[path].sides) if path in loaded else read_run(path).sides
+             for path in args.runs}
+    if len({tuple(sorted(s)) for s in sides.values()}) > 1:
+        listed = "; ".join(f"{path}: {', '.join(s)}" for path, s in sides.items())
+        raise ParityUserError(f"runs compare different sides: {listed}")
+    _refuse_out_over_inputs(args.out, [p for p in args.runs if p not in loaded])
     check_destination(args.out, args.force)
     with staged(args.out, args.force, command="compare") as staging:
         dirs = []
@@ -229,6 +239,18 @@ def _compare(args: argparse.Namespace) -> int:
     ran = ", the runs of the scenario files in runs/" if loaded else ""
     print(f"Wrote {args.out}/: differences.csv and {len(figures)} figures{ran}")
     return 0
+
+
+def _refuse_out_over_inputs(out: Path, inputs: list[Path]) -> None:
+    """``--out`` must not be, hold or sit inside a results directory being compared: its
+    output would replace what it reads.
+    """
+    where = Path(os.path.realpath(out))
+    for path in inputs:
+        source = Path(os.path.realpath(path))
+        if where == source or source in where.parents or where in source.parents:
+            raise ParityUserError(f"--out {out}: overlaps the input {path}; write the "
+                                  "comparison elsewhere")
 
 
 def _validate(args: argparse.Namespace) -> int:

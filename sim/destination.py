@@ -9,11 +9,14 @@ output or the new one at the path, never neither and never a mix:
   old output stranded between them;
 - a lock file beside the destination lets one command write there at a time; a
   second one fails at once with a clear message;
-- staging directories and lock files are named ``.NAME.parity-...``, and the next
-  command to the same place removes those that a killed one left;
+- staging directories and lock files are named ``.parity-<hash of NAME>-...``, and
+  the next command to the same place removes those that a killed one left (and
+  puts back old output a kill stranded between two renames);
 - ``--force`` replaces only a directory that Parity wrote: one holding the manifest
-  ``.parity-output`` (the list of files Parity put there) and nothing else. A
-  directory from before manifests is recognised by its file names alone.
+  ``.parity-output`` (the files Parity put there, with their SHA-256) and nothing
+  else, none of it changed since. A directory from before manifests is recognised
+  by the exact names of the files a run or a comparison wrote, and a summary of
+  Parity's.
 
 Every OS error on the way (a read-only or full disk, a parent that is a file, a
 name too long) becomes one ``ParityUserError`` line naming the path.
@@ -23,19 +26,20 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ParityUserError
+from sim.errors import ParityUserError, clip
 
 try:
     import fcntl
@@ -44,14 +48,17 @@ except ImportError:  # pragma: no cover - Windows: no advisory locks, one writer
 
 #: The file in every output directory that lists what Parity wrote there.
 MANIFEST = ".parity-output"
-#: File patterns of the output each command wrote before manifests existed.
-LEGACY_PATTERNS = {
-    "run": ("timeseries.csv", "events.csv", "measures.csv", "summary.json", "timing.json",
-            "figures/*.png"),
-    "compare": ("differences.csv", "figures/*.png", "runs/*/*.csv", "runs/*/*.json",
-                "runs/*/figures/*.png"),
-}
-_LEGACY_KEY = {"run": "summary.json", "compare": "differences.csv"}
+#: What a run wrote before manifests existed: its tables, and its figures of that time.
+_LEGACY_RUN = {"timeseries.csv", "events.csv", "measures.csv", "summary.json", "timing.json"}
+_LEGACY_FIGURES = {"staff.png", "visa_queue.png", "consular_output.png", "restrictions.png",
+                   "tension.png"}
+_RUN_TABLES = ("timeseries.csv", "events.csv", "measures.csv", "summary.json")
+_SUMMARY_KEYS = ("scenario", "sha256", "seed", "version")
+#: A comparison's overlay, ``<metric>-<side>.png``, at its top level.
+_OVERLAY = re.compile(r"[a-z_]+-[^/]+\.png")
+#: Most entries looked at before a directory is judged not to be Parity's: output is
+#: a few dozen files, and ``--out ~ --force`` must not walk a whole home directory.
+MAX_ENTRIES = 5_000
 
 #: Output directories this process has swapped into place, for the interrupt message.
 committed: list[Path] = []
@@ -76,15 +83,17 @@ def reason(exc: OSError) -> str:
     return _REASONS.get(exc.errno or 0, (exc.strerror or str(exc)).lower())
 
 
-def _files(directory: Path) -> list[str]:
-    """Every entry under ``directory`` that is not a directory, as relative POSIX paths;
-    symbolic links count as entries and are not followed.
+def _files(directory: Path) -> list[str] | None:
+    """Every entry under ``directory`` that is not a directory, as relative POSIX paths
+    (symbolic links count as entries and are not followed); None beyond ``MAX_ENTRIES``.
     """
-    found = []
+    found: list[str] = []
     for root, dirs, names in os.walk(directory, onerror=_raise):
         rel = Path(root).relative_to(directory)
         found += [(rel / n).as_posix() for n in names]
         found += [(rel / d).as_posix() for d in dirs if (Path(root) / d).is_symlink()]
+        if len(found) > MAX_ENTRIES:
+            return None
     return sorted(found)
 
 
@@ -92,22 +101,84 @@ def _raise(exc: OSError) -> None:
     raise exc
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _manifest(directory: Path) -> dict[str, str | None] | None:
+    """The files Parity listed as written here, with their SHA-256 (None: not hashed), or
+    None when there is no valid manifest written by Parity.
+    """
+    path = directory / MANIFEST
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        files = data["files"]
+        if data.get("written_by") != "parity":
+            return None
+        return dict.fromkeys(files) if isinstance(files, list) else {
+            str(k): (str(v) if v else None) for k, v in files.items()}
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        return None
+
+
 def _foreign(directory: Path) -> list[str]:
-    """The entries of ``directory`` that Parity did not write there (empty if it is Parity's)."""
+    """The entries of ``directory`` that Parity did not write there, as it wrote them
+    (empty if the directory is Parity's output, or empty).
+    """
+    top = sorted(os.listdir(directory))
+    listed = _manifest(directory)
+    if not top or (listed is None and not {"summary.json", "differences.csv"} & set(top)):
+        return top  # nothing, or nothing Parity writes: no need to look further
     files = _files(directory)
-    manifest = directory / MANIFEST
-    if manifest.is_file() and not manifest.is_symlink():
-        try:
-            listed = set(json.loads(manifest.read_text(encoding="utf-8"))["files"])
-        except (ValueError, KeyError, TypeError):
-            listed = set()
-        if listed:
-            return [f for f in files if f not in listed and f != MANIFEST]
-    for command, patterns in LEGACY_PATTERNS.items():
-        if _LEGACY_KEY[command] in files and all(
-                any(fnmatch(f, p) for p in patterns) for f in files):
-            return []
-    return files  # an empty directory holds nothing to lose
+    if files is None:
+        return [f"more than {MAX_ENTRIES:,} files"]
+    if listed is not None:
+        return [f for f in files if f != MANIFEST and (
+            f not in listed or (listed[f] is not None and listed[f] != _digest(directory / f)))]
+    legacy = _legacy_run(directory, files) or _legacy_compare(directory, files)
+    return [] if legacy else [f for f in files if not _legacy_file(f)]
+
+
+def _legacy_file(name: str, top: bool = True) -> bool:
+    """Whether a path is one a run (or, at the top, a comparison) wrote before manifests."""
+    parts = name.split("/")
+    if len(parts) == 1:
+        return parts[0] in _LEGACY_RUN or (top and (parts[0] == "differences.csv"
+                                                     or bool(_OVERLAY.fullmatch(parts[0]))))
+    if len(parts) == 2 and parts[0] == "figures":
+        return parts[1] in _LEGACY_FIGURES
+    return top and len(parts) > 2 and parts[0] == "runs" and _legacy_file(
+        "/".join(parts[2:]), top=False)
+
+
+def _legacy_run(directory: Path, files: list[str]) -> bool:
+    """A run's output from before manifests: its four tables, a summary of Parity's, and
+    nothing but the files such a run wrote.
+    """
+    if not all(t in files for t in _RUN_TABLES):
+        return False
+    if not all(_legacy_file(f, top=False) for f in files):
+        return False
+    try:
+        summary = json.loads((directory / "summary.json").read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(summary, dict) and all(k in summary for k in _SUMMARY_KEYS)
+
+
+def _legacy_compare(directory: Path, files: list[str]) -> bool:
+    """A comparison's output from before manifests: its table, its overlays at the top,
+    and runs of scenario files in ``runs/``.
+    """
+    if "differences.csv" not in files or not all(_legacy_file(f) for f in files):
+        return False
+    try:
+        with (directory / "differences.csv").open(encoding="utf-8") as table:
+            return table.readline().startswith("scenario,side,metric,")
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def check_destination(out_dir: Path, force: bool) -> None:
@@ -135,17 +206,21 @@ def _check_destination(out_dir: Path, force: bool) -> None:
                               "or --out to write elsewhere")
     foreign = _foreign(out_dir)
     if foreign:
-        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3
-                                          else "")
+        shown = ", ".join(clip(f) for f in foreign[:3]) + (
+            f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
         raise ParityUserError(f"{out_dir}: not replaced: it holds files Parity did not write "
-                              f"({shown}); --force replaces only Parity's own output, so "
-                              "choose another --out")
+                              f"or that were changed since ({shown}); --force replaces only "
+                              "Parity's own output, so choose another --out")
 
 
 def write_manifest(directory: Path, command: str) -> None:
-    """List every file of a finished output directory, so ``--force`` can recognise it."""
-    files = [f for f in _files(directory) if f != MANIFEST]
-    text = json.dumps({"written_by": "parity", "command": command, "files": files}, indent=1)
+    """List every file of a finished output directory with its SHA-256, so ``--force``
+    recognises it and notices a file edited since (``timing.json`` is not hashed: it
+    differs from run to run, and the manifest must not).
+    """
+    files = [f for f in _files(directory) or [] if f != MANIFEST]
+    hashes = {f: None if f.endswith("timing.json") else _digest(directory / f) for f in files}
+    text = json.dumps({"written_by": "parity", "command": command, "files": hashes}, indent=1)
     (directory / MANIFEST).write_text(text + "\n", encoding="utf-8")
 
 
@@ -164,7 +239,7 @@ def staged(out_dir: Path, force: bool = False, command: str = "run") -> Iterator
         with _locked(out_dir):
             _clean_leftovers(out_dir)
             check_destination(out_dir, force)  # old output a kill stranded may be back
-            staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.parity-new-",
+            staging = Path(tempfile.mkdtemp(prefix=f"{prefix(out_dir)}new-",
                                             dir=out_dir.parent))
             _pending["staging"] = staging
             try:
@@ -204,14 +279,21 @@ def abandon() -> None:
 
 
 def _make_parents(directory: Path) -> list[Path]:
-    """Create ``directory`` and its missing parents; return those created, deepest last."""
+    """Create ``directory`` and its missing parents; return those this process created,
+    deepest last (another process may create some of them at the same moment).
+    """
     missing = []
     while not os.path.lexists(directory):
         missing.append(directory)
         directory = directory.parent
+    made = []
     for path in reversed(missing):
-        path.mkdir()
-    return list(reversed(missing))
+        try:
+            path.mkdir()
+            made.append(path)
+        except FileExistsError:
+            pass
+    return made
 
 
 def _remove_made(made: list[Path]) -> None:
@@ -221,8 +303,17 @@ def _remove_made(made: list[Path]) -> None:
             path.rmdir()
 
 
-def _lock_path(out_dir: Path) -> Path:
-    return out_dir.with_name(f".{out_dir.name}.parity-lock")
+def prefix(out_dir: Path) -> str:
+    """How the staging directories and lock file of ``out_dir`` begin: short, so that
+    any name the file system takes for ``--out`` leaves room for them.
+    """
+    name = os.fsencode(out_dir.name)
+    return f".parity-{hashlib.sha256(name).hexdigest()[:12]}-"
+
+
+def lock_path(out_dir: Path) -> Path:
+    """The lock file beside ``out_dir`` that one writer at a time holds."""
+    return out_dir.with_name(f"{prefix(out_dir)}lock")
 
 
 @contextmanager
@@ -231,7 +322,7 @@ def _locked(out_dir: Path) -> Iterator[None]:
     if fcntl is None:  # pragma: no cover
         yield
         return
-    path = _lock_path(out_dir)
+    path = lock_path(out_dir)
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -257,21 +348,20 @@ def _locked(out_dir: Path) -> Iterator[None]:
 
 def leftovers(out_dir: Path) -> list[Path]:
     """Staging directories and lock files that a killed command left beside ``out_dir``."""
-    prefix = f".{out_dir.name}.parity-"
+    start = prefix(out_dir)
     try:
         names = os.listdir(out_dir.parent)
     except FileNotFoundError:
         return []
-    return sorted(out_dir.parent / n for n in names if n.startswith(prefix)
-                  and n != _lock_path(out_dir).name)
+    return sorted(out_dir.parent / n for n in names if n.startswith(start)
+                  and n != lock_path(out_dir).name)
 
 
 def _clean_leftovers(out_dir: Path) -> None:
     """Under the lock: put back old output stranded by a kill mid-swap, remove the rest."""
     for path in leftovers(out_dir):
-        stranded = ".parity-old-" in path.name and (path / MANIFEST).is_file()
-        if stranded and not os.path.lexists(out_dir):
-            path.rename(out_dir)
+        if path.name.startswith(f"{prefix(out_dir)}old-") and not os.path.lexists(out_dir):
+            path.rename(out_dir)  # what was at the destination before the kill: put it back
         else:
             shutil.rmtree(path, ignore_errors=True)
 
@@ -283,7 +373,7 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     elif _exchange(staging, out_dir):  # staging now holds the old output
         shutil.rmtree(staging, ignore_errors=True)
     else:
-        old = staging.with_name(staging.name.replace(".parity-new-", ".parity-old-"))
+        old = staging.with_name(staging.name.replace("-new-", "-old-", 1))
         out_dir.rename(old)
         staging.rename(out_dir)
         shutil.rmtree(old, ignore_errors=True)

@@ -37,9 +37,9 @@ def test_force_refuses_a_directory_holding_other_files(tmp_path, capsys):
     (folder / "thesis.txt").write_text("four years of work")
     code, _, err = run(capsys, "run", SMALL, "--out", folder, "--force", "--no-figures")
     assert code == 2
-    assert err == (f"error: {folder}: not replaced: it holds files Parity did not write "
-                   "(thesis.txt); --force replaces only Parity's own output, so choose "
-                   "another --out\n")
+    assert err == (f"error: {folder}: not replaced: it holds files Parity did not write or "
+                   "that were changed since (thesis.txt); --force replaces only Parity's own "
+                   "output, so choose another --out\n")
     assert sorted(p.name for p in folder.iterdir()) == ["thesis.txt"]
 
 
@@ -59,7 +59,7 @@ def test_force_refuses_the_current_directory(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, _, err = run(capsys, "run", SMALL, "--out", ".", "--force", "--no-figures")
     assert code == 2 and err.startswith("error: .: not replaced: it holds files Parity did "
-                                        "not write (notes.txt)")
+                                        "not write or that were changed since (notes.txt)")
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
@@ -86,12 +86,61 @@ def test_force_refuses_a_symbolic_link(tmp_path, capsys):
 
 
 def test_force_replaces_output_written_before_manifests(tmp_path, capsys):
-    """A results directory without a manifest is recognised by its file names alone."""
+    """A results directory without a manifest is recognised by its exact file names."""
     out = tmp_path / "out"
-    run(capsys, "run", SMALL, "--out", out)
+    run(capsys, "run", SMALL, "--out", out, "--no-figures")
     (out / MANIFEST).unlink()
     assert run(capsys, "run", SMALL, "--out", out, "--force", "--no-figures")[0] == 0
-    assert not (out / "figures").exists() and (out / MANIFEST).is_file()
+    assert (out / MANIFEST).is_file()
+
+
+def test_force_refuses_old_output_holding_a_users_figure(tmp_path, capsys):
+    """A user's own picture in an old results directory's figures/ makes it not Parity's."""
+    out = tmp_path / "out"
+    run(capsys, "run", SMALL, "--out", out, "--no-figures")
+    (out / MANIFEST).unlink()
+    (out / "figures").mkdir()
+    (out / "figures" / "thesis-figure-3.png").write_bytes(b"mine")
+    code, _, err = run(capsys, "run", SMALL, "--out", out, "--force", "--no-figures")
+    assert code == 2 and "(figures/thesis-figure-3.png)" in err
+    assert (out / "figures" / "thesis-figure-3.png").read_bytes() == b"mine"
+
+
+def test_force_refuses_output_a_user_has_edited(tmp_path, capsys):
+    """A figure changed since Parity wrote it is the user's now: --force refuses."""
+    out = tmp_path / "out"
+    run(capsys, "run", SMALL, "--out", out)
+    (out / "figures" / "staff.png").write_bytes(b"polished for the minister")
+    code, _, err = run(capsys, "run", SMALL, "--out", out, "--force")
+    assert code == 2 and "(figures/staff.png)" in err
+
+
+def test_a_manifest_not_written_by_parity_is_not_trusted(tmp_path, capsys):
+    """A hand-made list of files does not make a folder Parity's."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "thesis.txt").write_text("mine")
+    (folder / MANIFEST).write_text('{"files": ["thesis.txt"]}')
+    code, _, _ = run(capsys, "run", SMALL, "--out", folder, "--force", "--no-figures")
+    assert code == 2 and (folder / "thesis.txt").read_text() == "mine"
+
+
+def test_compare_refuses_to_write_over_its_inputs(tmp_path, capsys):
+    """`compare A B --out A --force` would replace A while reading it: refused."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    run(capsys, "run", SMALL, "--out", a, "--no-figures", "--seed", "1")
+    run(capsys, "run", SMALL, "--out", b, "--no-figures", "--seed", "2")
+    code, _, err = run(capsys, "compare", a, b, "--out", a, "--force")
+    assert code == 2 and err == f"error: --out {a}: overlaps the input {a}; write the " \
+                                "comparison elsewhere\n"
+    assert (a / "summary.json").is_file()
+
+
+def test_a_long_output_name_leaves_room_for_staging(tmp_path, capsys):
+    """An --out name of 250 bytes, which the file system takes, can be written."""
+    out = tmp_path / ("x" * 250)
+    assert run(capsys, "run", SMALL, "--out", out, "--no-figures")[0] == 0
+    assert (out / "summary.json").is_file()
 
 
 def test_manifest_lists_every_file_written(tmp_path, capsys):
@@ -101,7 +150,8 @@ def test_manifest_lists_every_file_written(tmp_path, capsys):
     listed = json.loads((out / MANIFEST).read_text())["files"]
     on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
                      if p.is_file() and p.name != MANIFEST)
-    assert listed == on_disk and "figures/staff.png" in listed and len(listed) == 14
+    assert sorted(listed) == on_disk and "figures/staff.png" in listed and len(listed) == 14
+    assert listed["timing.json"] is None and len(listed["summary.json"]) == 64
 
 
 def test_compare_output_can_be_replaced_with_force(tmp_path, capsys):
@@ -145,7 +195,7 @@ def test_a_read_only_file_system_is_one_line_and_leaves_nothing(tmp_path, capsys
     real_mkdir = os.mkdir
 
     def mkdir(path, mode=0o777, **kw):
-        if ".parity-new-" in os.fspath(path):
+        if "-new-" in os.fspath(path) and ".parity-" in os.fspath(path):
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), path)
         return real_mkdir(path, mode, **kw)
 
@@ -196,7 +246,7 @@ def test_negative_threshold_is_refused(tmp_path, capsys):
 def test_a_second_writer_is_refused_while_the_first_holds_the_place(tmp_path, capsys):
     """While another command writes to a place, a second one fails at once and says why."""
     out = tmp_path / "out"
-    lock = os.open(tmp_path / ".out.parity-lock", os.O_RDWR | os.O_CREAT)
+    lock = os.open(destination.lock_path(out), os.O_RDWR | os.O_CREAT)
     fcntl.flock(lock, fcntl.LOCK_EX)
     try:
         code, _, err = run(capsys, "run", SMALL, "--out", out, "--no-figures")
@@ -209,12 +259,13 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_place(tmp_path, ca
 
 def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path, capsys):
     """Staging folders and a lock file left by a kill go with the next run to that place."""
-    (tmp_path / ".out.parity-new-abc123").mkdir()
-    (tmp_path / ".out.parity-new-abc123" / "timeseries.csv").write_text("partial")
-    (tmp_path / ".out.parity-lock").write_text("")
-    (tmp_path / ".other.parity-new-x").mkdir()  # another destination's: not ours to touch
+    ours, other = destination.prefix(tmp_path / "out"), destination.prefix(tmp_path / "other")
+    (tmp_path / f"{ours}new-abc123").mkdir()
+    (tmp_path / f"{ours}new-abc123" / "timeseries.csv").write_text("partial")
+    (tmp_path / f"{ours}lock").write_text("")
+    (tmp_path / f"{other}new-x").mkdir()  # another destination's: not ours to touch
     assert run(capsys, "run", SMALL, "--out", tmp_path / "out", "--no-figures")[0] == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.parity-new-x", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{other}new-x", "out"]
 
 
 def test_old_output_stranded_mid_swap_is_put_back(tmp_path, capsys):
@@ -222,7 +273,7 @@ def test_old_output_stranded_mid_swap_is_put_back(tmp_path, capsys):
     out = tmp_path / "out"
     run(capsys, "run", SMALL, "--out", out, "--no-figures", "--seed", "1")
     before = (out / "timeseries.csv").read_bytes()
-    out.rename(tmp_path / ".out.parity-old-xyz")  # as if killed between the two renames
+    out.rename(tmp_path / f"{destination.prefix(out)}old-xyz")  # killed between two renames
     code, _, err = run(capsys, "run", SMALL, "--out", out, "--no-figures", "--seed", "2")
     assert code == 2 and "already exists" in err
     assert (out / "timeseries.csv").read_bytes() == before
@@ -372,7 +423,7 @@ def test_an_unreadable_results_directory_is_one_line(tmp_path, capsys):
     (broken / "events.csv").mkdir()
     code, _, err = run(capsys, "compare", tmp_path / "a", broken, "--out", tmp_path / "c")
     assert code == 2
-    assert err == f"error: {broken / 'events.csv'}: cannot read: is a directory\n"
+    assert err == f"error: {broken / 'events.csv'}: cannot read: not a regular file\n"
     assert not (tmp_path / "c").exists()
 
 
@@ -410,3 +461,19 @@ def test_a_pipe_in_a_results_directory_is_refused_not_read(tmp_path, capsys):
     code, _, err = run(capsys, "compare", tmp_path / "a", broken, "--out", tmp_path / "c")
     assert code == 2 and err == f"error: {broken / 'events.csv'}: cannot read: not a regular " \
                                 "file\n"
+
+
+def test_sigterm_is_one_line_and_nothing_partial(tmp_path):
+    """SIGTERM (what `timeout` sends) ends a run like Ctrl-C: exit 143, one line, no output."""
+    out = tmp_path / "new" / "out"
+    child = subprocess.Popen([sys.executable, "-m", "sim", "run", str(SMALL), "--out", str(out)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             cwd=tmp_path)
+    time.sleep(0.6)
+    child.send_signal(signal.SIGTERM)
+    _, stderr = child.communicate(timeout=60)
+    if child.returncode == 0:
+        _complete(out)
+        return
+    assert child.returncode == 143 and stderr == "terminated; nothing was written\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
