@@ -56,7 +56,7 @@ WINDOW_STEPS = 4
 class ConsularSpec(BaseModel):
     """The host nationals who apply for the mission's visas, and how long they wait."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     demand_per_month: float | None = Field(
         default=None, ge=0, le=10_000_000,

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 class CostSpec(BaseModel):
     """What a mission costs to run, and what restrictions add to it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     expat_cost: float = Field(default=300.0, ge=0,
                               description="cost a year of one expatriate, in thousands")

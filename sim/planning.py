@@ -30,7 +30,7 @@ MONTH_DAYS = 365.25 / 12
 class AssignmentMonths(BaseModel):
     """Months from the decision to fill a position to the visa request (triangular)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     low: float = Field(ge=0, le=120, description="quickest assignment")
     mode: float = Field(ge=0, le=120, description="most common")
@@ -46,7 +46,7 @@ class AssignmentMonths(BaseModel):
 class PlannedPost(BaseModel):
     """The staff the sending side plans for one post."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     expat: int | None = Field(default=None, ge=0, description="expatriates (default: positions)")
     local: int | None = Field(default=None, ge=0, description="local employees (default: "
@@ -56,7 +56,7 @@ class PlannedPost(BaseModel):
 class PlanningSpec(BaseModel):
     """How the sending side staffs its mission beyond the regular rotation."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     assignment_months: AssignmentMonths | None = Field(
         default=None, description="months from deciding to fill a new, restored or suddenly "

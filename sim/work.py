@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 class WorkSpec(BaseModel):
     """What the mission's diplomats spend their days on, and what restrictions cost them."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     working_days: float = Field(default=21.0, gt=0, le=31,
                                 description="working days a month per diplomat")

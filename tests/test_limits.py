@@ -111,9 +111,9 @@ def test_proportional_scale(tmp_path):
 
 
 def test_escalate_size(tmp_path):
-    """An escalating side's move of infinitely many people is refused."""
-    assert problems(tmp_path, b_policy("{policy: escalate, size: .inf}")) == [
-        "17: sides.B.policy: size: inf (allowed: at most 100,000: no move takes more people "
+    """An escalating side's move of a billion people is refused with the limit."""
+    assert problems(tmp_path, b_policy("{policy: escalate, size: 1e9}")) == [
+        "17: sides.B.policy: size: 1e+09 (allowed: at most 100,000: no move takes more people "
         "than a mission may have)"]
 
 

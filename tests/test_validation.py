@@ -377,3 +377,41 @@ def test_a_talks_weight_that_is_not_a_number_is_refused(tmp_path, capsys):
     _, lines = validate(capsys, path)
     assert lines == [f"error: {path}:20: talks.recent_weight: must be a finite number "
                      "(got nan)"]
+
+
+#: A float key of each part of a side's schema, and the line setting it to infinity.
+INFINITE = {
+    "travel_days": "travel_days: .inf",
+    "tour_years.high": "tour_years: {high: .inf}",
+    "host_visa_policy.processing_days": "host_visa_policy: {processing_days: .inf}",
+    "policy.lag_days": "policy: {policy: mirror, lag_days: .inf}",
+    "work.reach[0][0]": "work: {reach: [[.inf, 1]]}",
+    "consular.patience_days": "consular: {patience_days: .inf}",
+    "costs.expat_cost": "costs: {expat_cost: .inf}",
+    "planning.assignments_per_month": "planning: {assignments_per_month: .inf}",
+}
+
+
+@pytest.mark.parametrize("key", INFINITE)
+def test_an_infinite_value_is_refused_as_not_finite(tmp_path, capsys, key):
+    """Infinity in any float key of a side is refused: it must be a finite number."""
+    path = write(tmp_path, SMALL.replace("    core_staff: 20",
+                                         f"    core_staff: 20\n    {INFINITE[key]}"))
+    _, lines = validate(capsys, path)
+    assert lines == [f"error: {path}:11: sides.A.{key}: must be a finite number (got inf)"]
+
+
+def test_an_infinite_consular_rate_is_refused_as_not_finite(tmp_path, capsys):
+    """`consular_rate: .inf`, which wrote Infinity into summary.json, is refused."""
+    path = write(tmp_path, SMALL.replace("consular_rate: 10", "consular_rate: .inf"))
+    _, lines = validate(capsys, path)
+    assert lines == [f"error: {path}:12: sides.A.consular_rate: must be a finite number "
+                     "(got inf)"]
+
+
+def test_an_infinite_value_in_a_move_is_refused_as_not_finite(tmp_path, capsys):
+    """Infinity in a move's float key is refused: it must be a finite number."""
+    path = write(tmp_path, SMALL + "  - {date: 2021-02-01, actor: A, move: travel_radius, "
+                                   "km: .inf}\n")
+    _, lines = validate(capsys, path)
+    assert lines == [f"error: {path}:20: moves[2].km: must be a finite number (got inf)"]

@@ -92,7 +92,7 @@ class Move(BaseModel):
       back exactly what it took (None: nothing to remember).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     move: str
     date: dt.date = Field(description="day the move is made")

@@ -112,7 +112,7 @@ class Policy(BaseModel):
       concessions are always answered.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     policy: str
     start: dt.date | None = Field(default=None, description="day the policy begins to act")

@@ -100,7 +100,7 @@ POLICY_LIMITS: list[PolicyLimit] = [
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class PostSpec(_Strict):
@@ -251,7 +251,8 @@ MoveSpec = Annotated[Union[tuple(MOVES)], Field(discriminator="move")]  # noqa: 
 class DropMoves(_Strict):
     """Which of the base scenario's moves a what-if leaves out."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
 
     from_: dt.date | None = Field(default=None, alias="from",
                                   description="drop the base's moves on or after this date")
