@@ -415,3 +415,21 @@ def test_an_infinite_value_in_a_move_is_refused_as_not_finite(tmp_path, capsys):
                                    "km: .inf}\n")
     _, lines = validate(capsys, path)
     assert lines == [f"error: {path}:20: moves[2].km: must be a finite number (got inf)"]
+
+
+def test_an_end_with_a_time_of_day_is_a_date_message(tmp_path, capsys):
+    """`end: 2021-12-31T05:00:00` is told it must be a date, not a crash."""
+    path = write(tmp_path, SMALL.replace("end: 2021-12-31", "end: 2021-12-31T05:00:00"))
+    _, lines = validate(capsys, path)
+    assert lines == [f"error: {path}:3: end: must be a date as YYYY-MM-DD "
+                     "(got 2021-12-31T05:00:00)"]
+
+
+def test_a_start_with_a_time_of_day_still_has_the_moves_checked(tmp_path, capsys):
+    """With a time of day on `start:`, a move's unknown side is still reported, by its day."""
+    path = write(tmp_path, SMALL.replace("start: 2020-01-01", "start: 2020-01-01T05:00:00")
+                 .replace("actor: B, move: expel", "actor: C, move: expel"))
+    _, lines = validate(capsys, path)
+    assert lines == [f"error: {path}:2: start: must be a date as YYYY-MM-DD "
+                     "(got 2020-01-01T05:00:00)",
+                     f"error: {path}:18: moves[0].actor: unknown side 'C' (allowed: A, B)"]

@@ -46,8 +46,8 @@ class Frame:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Frame | None:
         """The frame of a raw scenario, if its dates and sides can be read at all."""
-        start, end, sides = data.get("start"), data.get("end"), data.get("sides")
-        if not (isinstance(start, dt.date) and isinstance(end, dt.date)
+        start, end, sides = _day(data.get("start")), _day(data.get("end")), data.get("sides")
+        if not (start is not None and end is not None
                 and isinstance(sides, dict) and len(sides) == 2):
             return None
 
@@ -62,6 +62,16 @@ class Frame:
 
 #: How many characters of the allowed choices ``one_of`` lists before it counts the rest.
 CHOICES_SHOWN = 200
+
+
+def _day(value: Any) -> dt.date | None:
+    """The day of a raw ``start:`` or ``end:``, or None: a time of day
+    (``2020-01-01T05:00:00``) is left out, as the schema reports it, so that the
+    frame compares days with days.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
