@@ -433,3 +433,13 @@ def test_a_start_with_a_time_of_day_still_has_the_moves_checked(tmp_path, capsys
     assert lines == [f"error: {path}:2: start: must be a date as YYYY-MM-DD "
                      "(got 2020-01-01T05:00:00)",
                      f"error: {path}:18: moves[0].actor: unknown side 'C' (allowed: A, B)"]
+
+
+def test_an_escalating_side_without_instruments_is_refused(tmp_path, capsys):
+    """`escalate` with `instruments: []`, which crashed a run, needs at least one."""
+    post = "      - {id: capital, name: Embassy, kind: embassy, expat: 30, local: 5}"
+    path = write(tmp_path, SMALL.replace(
+        post, f"{post}\n    policy: {{policy: escalate, instruments: []}}"))
+    _, lines = validate(capsys, path)
+    assert lines == [f"error: {path}:17: sides.B.policy.instruments: needs at least one "
+                     "instrument"]

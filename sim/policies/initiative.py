@@ -29,8 +29,8 @@ class Escalate(Policy):
     grievance: float = Field(default=0.1, ge=0, description="extra rate per unit severity suffered")
     restraint: float = Field(default=0.05, ge=0, description="rate taken off per unit imposed")
     instruments: list[Instrument] = Field(
-        default_factory=lambda: ["expel", "visa_policy", "close_post"],
-        description="instruments it picks from")
+        default_factory=lambda: ["expel", "visa_policy", "close_post"], min_length=1,
+        description="instruments it picks from (at least one)")
     size: float = Field(default=10, gt=0, description="size of each move (e.g. people expelled)")
     summary = "a Richardson hazard of hostile moves, driven by what one suffers"
     classifier = classify(stochastic=True, memory_depth=0, escalates=True,
