@@ -156,7 +156,7 @@ def _file_limits() -> list[tuple[str, str, str]]:
     """The limits on the file itself, stated by the loader's modules."""
     from sim.errors import MAX_LINE, SHOWN
     from sim.scenario.extends import MAX_EXTENDS
-    from sim.scenario.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
+    from sim.scenario.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_NUMBER_CHARS, MAX_VALUES
 
     return [
         ("the file", f"at most {MAX_FILE_BYTES:,} bytes",
@@ -168,8 +168,9 @@ def _file_limits() -> list[tuple[str, str, str]]:
         ("`extends:`", f"at most {MAX_EXTENDS} files in a chain, the what-if included",
          "a what-if of a what-if is useful; a chain of hundreds is a mistake"),
         ("a key", "at most 1,024 characters", "PyYAML's limit on a simple key"),
-        ("a whole number", "at most 4,300 digits (longer ones are read as text)",
-         "Python's limit on turning text into an integer"),
+        ("a number", f"at most {MAX_NUMBER_CHARS} characters to be read as one (a longer one "
+         "is read as text)", "PyYAML reads some long numbers (`1:0:0:...`, base 60) in time "
+         "that grows with the square of their length"),
         ("explicit tags", "`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!timestamp` on "
          "single values only", "other tags build objects a scenario has no use for"),
         ("error messages", f"a value is echoed to {SHOWN} characters, a printed line (its "

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import stat
+import time
 from pathlib import Path
 from typing import IO
 
@@ -26,7 +27,13 @@ from sim.cli import main
 from sim.errors import MAX_LINE, MAX_MESSAGE, ScenarioError, clip, one_line, shown
 from sim.scenario import load_scenario
 from sim.scenario.extends import MAX_EXTENDS
-from sim.scenario.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, load_text
+from sim.scenario.yamlsource import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_NUMBER_CHARS,
+    MAX_VALUES,
+    load_text,
+)
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 CORPUS = sorted(HOSTILE.glob("*.yaml"))
@@ -220,6 +227,23 @@ def test_a_run_of_a_file_whose_name_is_not_utf8_records_the_name_escaped(tmp_pat
     capsys.readouterr()
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["file"] == "s\\xff.yaml"
+
+
+def test_a_long_base_60_number_is_read_as_text_at_once(tmp_path):
+    """`seed: 1:0:0:...` of 900,000 parts (1.8 MB), once 69 s in PyYAML, is refused in seconds."""
+    path = tmp_path / "s.yaml"
+    path.write_text(SMALL.replace("seed: 7", "seed: 1" + ":0" * 900_000), encoding="utf-8")
+    started = time.perf_counter()
+    assert problems(path) == [f"{path}:4: seed: must be a whole number (got "
+                              f"'{'1:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:'}…)"]
+    assert time.perf_counter() - started < 10
+
+
+def test_a_number_of_the_most_characters_is_still_read():
+    """A number of MAX_NUMBER_CHARS characters is read as a number; one more is text."""
+    digits = "1" + "0" * (MAX_NUMBER_CHARS - 1)
+    assert load_text(f"v: {digits}\n", "f.yaml").data["v"] == 10 ** (MAX_NUMBER_CHARS - 1)
+    assert load_text(f"v: {digits}0\n", "f.yaml").data["v"] == digits + "0"
 
 
 def test_nesting_up_to_the_limit_loads():

@@ -37,9 +37,16 @@ MAX_DEPTH = 64
 #: otherwise expand to gigabytes. The record replay has about 3,000.
 MAX_VALUES = 100_000
 
+#: Longest number PyYAML is asked to read, in characters; a longer one is kept as text, for
+#: the schema to read or report. PyYAML reads a sexagesimal int (``1:0:0:...``) in time
+#: quadratic in its length (69 s for 1.8 MB), and ``0x...`` to an int too long to print.
+MAX_NUMBER_CHARS = 100
+
 _CORE = "tag:yaml.org,2002:"
 #: The explicit tags a scenario may use on a value: YAML's core scalar types.
 SCALAR_TAGS = tuple(_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+#: The tags of numbers, whose text is bounded by ``MAX_NUMBER_CHARS`` before it is read.
+_NUMBER_TAGS = (_CORE + "int", _CORE + "float")
 #: Tags PyYAML gives ``<<`` and ``=`` when they are not keys: read as text.
 _AS_TEXT = (_CORE + "merge", _CORE + "value")
 #: PyYAML's longest key (a "simple key"): a longer one is a syntax error.
@@ -269,11 +276,17 @@ class _Builder:
             self._problem(node, f"invalid YAML: the tag {_tag(node.tag)} is not allowed "
                                 f"(remove the tag; allowed on a value: {allowed})")
             return node.value
+        if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+            if _explicit(self.loader, node):
+                self._problem(node, f"invalid YAML: {shown(node.value)} is too long to read "
+                                    f"as {_tag(node.tag)} (a number is at most "
+                                    f"{MAX_NUMBER_CHARS} characters)")
+            return node.value  # not constructed: the schema reports it, or reads it quickly
         try:
             value = self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError, KeyError, AttributeError, TypeError, IndexError):
             value = None
-        if not self._readable(node, value) or _unprintable(value):
+        if not self._readable(node, value):
             if not _explicit(self.loader, node):
                 return node.value
             self._problem(node, f"invalid YAML: {shown(node.value)} cannot be read as "
@@ -290,19 +303,6 @@ class _Builder:
         if node.tag == _CORE + "null":
             return bool(_NULL.match(node.value))
         return value is not None
-
-
-def _unprintable(value: Any) -> bool:
-    """An int Python cannot print (over 4,300 digits, written ``0x...``): kept as text, as
-    a decimal one that long is, so no message has to print it.
-    """
-    if not isinstance(value, int) or value.bit_length() < 10_000:
-        return False
-    try:
-        str(value)
-    except ValueError:
-        return True
-    return False
 
 
 def _explicit(loader: _Loader, node: yaml.ScalarNode) -> bool:
