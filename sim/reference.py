@@ -159,12 +159,13 @@ def _file_limits() -> list[tuple[str, str, str]]:
     from sim.scenario.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_NUMBER_CHARS, MAX_VALUES
 
     return [
-        ("the file", f"at most {MAX_FILE_BYTES:,} bytes",
+        ("the file", f"at most {MAX_FILE_BYTES:,} bytes, with the files it extends",
          "the record is about 40 kB; a large file of blank lines takes seconds to read"),
         ("the file", f"nesting at most {MAX_DEPTH} lists and mappings deep",
          "a scenario needs 6; deeper nesting only exhausts the reader"),
-        ("the file", f"at most {MAX_VALUES:,} values once aliases are expanded",
-         "a few hundred bytes of aliases can expand to billions of values"),
+        ("the file", f"at most {MAX_VALUES:,} values once aliases are expanded, with the "
+         "files it extends", "a few hundred bytes of aliases can expand to billions of "
+         "values; a chain of files costs no more than one"),
         ("`extends:`", f"at most {MAX_EXTENDS} files in a chain, the what-if included",
          "a what-if of a what-if is useful; a chain of hundreds is a mistake"),
         ("a key", "at most 1,024 characters", "PyYAML's limit on a simple key"),

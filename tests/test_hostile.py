@@ -126,6 +126,61 @@ def test_a_chain_of_the_most_files_allowed_loads(tmp_path):
     assert load_scenario(tmp_path / "c0.yaml").name == "level 0"
 
 
+def test_a_chain_of_files_shares_the_size_limit_of_one(tmp_path):
+    """Files each under MAX_FILE_BYTES but over it together are one line at the
+    `extends:` that would pass it.
+    """
+    filler = "#" * (MAX_FILE_BYTES // 2) + "\n"
+    (tmp_path / "c0.yaml").write_text(f"extends: c1.yaml\n{filler}", encoding="utf-8")
+    (tmp_path / "c1.yaml").write_text(f"extends: c2.yaml\n{filler}", encoding="utf-8")
+    (tmp_path / "c2.yaml").write_text(SMALL, encoding="utf-8")
+    size = len(filler) + len("extends: c1.yaml\n")
+    assert problems(tmp_path / "c0.yaml") == [
+        f"{tmp_path / 'c0.yaml'}:1: extends: 'c1.yaml' makes the chain of extends: larger "
+        f"than {MAX_FILE_BYTES / 1e6:g} MB, the most its files can be together "
+        f"({size:,} bytes, after {size:,} in the files extending it)"]
+
+
+def test_a_chain_of_files_shares_the_value_limit_of_one(tmp_path):
+    """Files each under MAX_VALUES but over it together are refused in the base that
+    passes it.
+    """
+    items = "[" + "0," * (MAX_VALUES // 2) + "]"
+    (tmp_path / "c0.yaml").write_text(f"extends: c1.yaml\ndescription: {items}\n",
+                                      encoding="utf-8")
+    (tmp_path / "c1.yaml").write_text(f"name: {items}\n", encoding="utf-8")
+    assert problems(tmp_path / "c0.yaml") == [
+        f"{tmp_path / 'c1.yaml'}:1: more than {MAX_VALUES:,} values in this file and the "
+        "files that extend it together (the files of a chain of extends: share the limit; "
+        "a scenario needs a few thousand)"]
+
+
+def test_a_long_chain_of_files_full_of_moves_is_refused_in_seconds(tmp_path):
+    """32 files of 10,500 moves each, once 166 s and 1.1 GB, are refused within seconds."""
+    move = "  - {date: 2020-06-01, actor: B, move: expel, count: 1}\n"
+    for i in range(MAX_EXTENDS):
+        text = (f"extends: c{i + 1}.yaml\nmoves:\n" + move * 10_500
+                if i < MAX_EXTENDS - 1 else SMALL)
+        (tmp_path / f"c{i}.yaml").write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    (problem,) = problems(tmp_path / "c0.yaml")
+    assert problem.startswith(f"{tmp_path / 'c1.yaml'}:") and "share the limit" in problem
+    assert time.perf_counter() - started < 20
+
+
+def test_moves_over_the_limit_with_a_base_are_one_line(tmp_path, monkeypatch):
+    """A what-if whose moves and its base's are over MAX_MOVES is one line at `moves:`."""
+    import sim.scenario.schema as schema
+
+    monkeypatch.setattr(schema, "MAX_MOVES", 2)
+    (tmp_path / "base.yaml").write_text(SMALL, encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\nmoves:\n  - {date: 2021-06-01, actor: A, "
+                     "move: expel, count: 1}\n", encoding="utf-8")
+    assert problems(child) == [f"{child}:2: moves: 3 moves with those of the files it "
+                               "extends (allowed: at most 2 in a scenario)"]
+
+
 def test_a_device_in_extends_is_refused_without_reading_it(tmp_path):
     """`extends: /dev/zero` is one line saying it is not a regular file (it is never read)."""
     if not Path("/dev/zero").exists():

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sim.errors import ScenarioError
 from sim.reference import scenario_format
 from sim.scenario import load_scenario
-from sim.scenario.schema import LIMITS
+from sim.scenario.schema import LIMITS, MAX_MOVES
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = (Path(__file__).parent / "data" / "small.yaml").read_text()
@@ -129,3 +129,10 @@ def test_every_limit_is_in_the_reference():
     text = scenario_format()
     for where, limit, why in LIMITS:
         assert f"| {where} | {limit} | {why} |" in text
+
+
+def test_moves_of_a_scenario_built_in_code(make_scenario):
+    """A scenario of more than MAX_MOVES moves is refused, in code as in a file."""
+    move = {"date": dt.date(2020, 6, 1), "actor": "A", "move": "statement", "kind": "other"}
+    with pytest.raises(ValidationError, match=f"at most {MAX_MOVES} items"):
+        make_scenario(moves=[move] * (MAX_MOVES + 1))

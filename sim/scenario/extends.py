@@ -24,6 +24,7 @@ from sim.errors import ScenarioError, clip, shown
 from sim.scenario.checks import one_of
 from sim.scenario.schema import DropMoves
 from sim.scenario.yamlsource import (
+    MAX_FILE_BYTES,
     Path_,
     Source,
     Unreadable,
@@ -45,10 +46,12 @@ def resolve(source: Source) -> Source:
     """The scenario ``source`` describes, with everything it extends merged in.
 
     The chain is followed in a loop, not by recursion, and is at most
-    ``MAX_EXTENDS`` files long; every file in it is read once.
+    ``MAX_EXTENDS`` files long; every file in it is read once. Its files share the
+    limits of one file: ``MAX_FILE_BYTES`` bytes and ``MAX_VALUES`` values in all.
     """
     chain = [source]
     seen = [os.path.realpath(source.file)]
+    size, values = sum(len(raw) for raw in source.raw), source.values
     while isinstance(chain[-1].data, dict) and "extends" in chain[-1].data:
         child = chain[-1]
         path = _base_path(child)
@@ -59,10 +62,11 @@ def resolve(source: Source) -> Source:
             raise _extends_error(child, f"a chain of extends: holds at most {MAX_EXTENDS} "
                                         f"files; {shown(child.data['extends'])} would be "
                                         f"number {MAX_EXTENDS + 1}")
-        base = _load_base(child, path)
+        base = _load_base(child, path, size, values)
         if not isinstance(base.data, dict):
             raise ScenarioError([not_a_mapping(base)])
         chain.append(base)
+        size, values = size + len(base.raw[0]), values + base.values
         seen.append(os.path.realpath(path))
     merged = chain.pop()
     while chain:
@@ -86,8 +90,11 @@ def _base_path(child: Source) -> Path:
     return Path(os.path.normpath(Path(child.file).parent / name))
 
 
-def _load_base(child: Source, path: Path) -> Source:
-    """Read the base file; a missing, odd or unreadable one is a problem at `extends:`."""
+def _load_base(child: Source, path: Path, size: int, values: int) -> Source:
+    """Read the base file; a missing, odd or unreadable one is a problem at `extends:`, and
+    so is one that makes the chain larger than a file may be (the files extending it
+    hold ``size`` bytes and ``values`` values).
+    """
     name = shown(child.data["extends"])
     kind = _kind(path)
     if kind == "missing" and path.is_symlink():
@@ -102,7 +109,12 @@ def _load_base(child: Source, path: Path) -> Source:
         raw = read_bytes(path)
     except Unreadable as exc:
         raise _extends_error(child, f"{name}: {exc}") from None
-    base = load_text(decode(raw, str(path)), str(path))
+    if size + len(raw) > MAX_FILE_BYTES:
+        raise _extends_error(child, f"{name} makes the chain of extends: larger than "
+                                    f"{MAX_FILE_BYTES / 1e6:g} MB, the most its files can be "
+                                    f"together ({len(raw):,} bytes, after {size:,} in the "
+                                    "files extending it)")
+    base = load_text(decode(raw, str(path)), str(path), used=values)
     base.raw = [raw]
     return base
 
@@ -174,6 +186,7 @@ def _merge(base: Source, child: Source) -> Source:
     merged = Source(data, lines, child.file, files)
     merged.chain = [*base.chain, *child.chain]
     merged.raw = [*base.raw, *child.raw]
+    merged.values = base.values + child.values
     merged.problems = [*base.problems, *problems]
     merged.move_origin = {new: base.move_origin.get(old, (base.file, old))
                           for new, old in enumerate(kept)}

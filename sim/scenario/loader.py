@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from sim.errors import ScenarioError
 from sim.moves import Move
+from sim.scenario import schema
 from sim.scenario.checks import Frame, check_moves
 from sim.scenario.extends import resolve
 from sim.scenario.messages import messages
@@ -62,6 +63,11 @@ def from_source(source: Source) -> Scenario:
     moves: list[tuple[int, Move]] = []
     if not isinstance(raw_moves, list):
         problems.append(f"{source.where(('moves',))}: moves: must be a list of moves")
+        raw_moves = []
+    if len(raw_moves) > schema.MAX_MOVES:  # none is validated: a mistake in the files
+        problems.append(f"{source.where(('moves',))}: moves: {len(raw_moves):,} moves"
+                        f"{' with those of the files it extends' if source.raw[1:] else ''} "
+                        f"(allowed: at most {schema.MAX_MOVES:,} in a scenario)")
         raw_moves = []
     for i, raw in enumerate(raw_moves):
         try:

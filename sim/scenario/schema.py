@@ -49,6 +49,10 @@ MAX_POSITIONS = 100_000
 #: 100 s at 5 µs an event: the limit on time the others leave open (a large mission with
 #: very short tours over two centuries).
 MAX_EVENTS = 20_000_000
+#: Most moves a scenario may script, those of the files it extends included. The record
+#: has about a hundred; each move is validated and cross-checked on its own, and a
+#: what-if of many files must not multiply them.
+MAX_MOVES = 20_000
 
 
 @dataclass(frozen=True)
@@ -274,7 +278,7 @@ class Scenario(_Strict):
     sample_days: int = Field(default=7, ge=1, le=31, description="days between samples")
     sides: dict[str, SideSpec] = Field(min_length=2, max_length=2,
                                        description="exactly two sides, by id")
-    moves: list[MoveSpec] = Field(default_factory=list,
+    moves: list[MoveSpec] = Field(default_factory=list, max_length=MAX_MOVES,
                                   description="dated moves (see Moves); any order")
     talks: Talks = Field(default_factory=Talks, description="talks rounds and how they go")
 
@@ -369,6 +373,9 @@ LIMITS: list[tuple[str, str, str]] = [
      f"{duration(MAX_EVENTS * SECONDS_PER_EVENT)})",
      f"the estimate is {EVENTS_PER_TOUR} events a tour of each expatriate position and one "
      "a sample (see Warnings); it bounds the time the other limits leave open"),
+    ("`moves`", f"at most {MAX_MOVES:,} in a scenario, those of the files it extends "
+     "included", "the record has about a hundred; each move is validated and checked on "
+     "its own"),
     *[(limit.where, limit.bound, limit.why) for limit in POLICY_LIMITS],
     ("`talks`: `intercept` and each weight", f"between -{MAX_LOG_ODDS} and {MAX_LOG_ODDS}",
      "they are log-odds: at 40 a side's answer is already certain to within 1e-17"),

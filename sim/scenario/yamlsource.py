@@ -25,7 +25,8 @@ Path_ = tuple[Any, ...]
 
 #: Largest scenario file read, in bytes: 2 MB, fifty times the record replay. Only this
 #: much is read, so a device such as /dev/zero costs no more; PyYAML reads about half
-#: a megabyte a second at worst (a file of blank lines), so 2 MB loads within 5 s.
+#: a megabyte a second at worst (a file of blank lines), so 2 MB loads within 5 s. The
+#: files of a chain of ``extends:`` share it: together they are at most this large.
 MAX_FILE_BYTES = 2_000_000
 
 #: Deepest nesting of lists and mappings, counted after expanding aliases (a scenario
@@ -34,7 +35,8 @@ MAX_DEPTH = 64
 
 #: Most values (each key, item and scalar, and each list and mapping) a file may
 #: hold once its aliases are expanded: a "billion laughs" of 600 bytes would
-#: otherwise expand to gigabytes. The record replay has about 3,000.
+#: otherwise expand to gigabytes. The record replay has about 3,000. The files of a chain
+#: of ``extends:`` share it, so 32 files cost no more than one.
 MAX_VALUES = 100_000
 
 #: Longest number PyYAML is asked to read, in characters; a longer one is kept as text, for
@@ -62,13 +64,15 @@ class _Loader(yaml.SafeLoader):
     A side called ``NO`` (Norway) must not silently become ``False``.
     """
 
-    def __init__(self, stream: str):
+    def __init__(self, stream: str, used: int = 0):
         super().__init__(stream)
         self._depth = 0
         self._aliases = False
         #: Values composed so far, each alias counted as the values it expands to: the
         #: document's size once expanded, known before it is built.
         self._values = 0
+        #: Values of the other files of a chain of ``extends:``, which share the limit.
+        self._used = used
         #: Values and nesting depth of each list and mapping composed, by id.
         self._sizes: dict[int, tuple[int, int]] = {}
 
@@ -98,8 +102,8 @@ class _Loader(yaml.SafeLoader):
     def _count(self, values: int, mark: yaml.Mark) -> None:
         """Add ``values`` to the document's size; refuse it beyond ``MAX_VALUES``."""
         self._values += values
-        if self._values > MAX_VALUES:
-            raise _Refused(mark, _too_many(self._aliases))
+        if self._used + self._values > MAX_VALUES:
+            raise _Refused(mark, _too_many(self._aliases, shared=self._used > 0))
 
     def _measure(self, node: yaml.Node) -> None:
         """Note the values and depth ``node`` expands to; refuse it beyond the limits."""
@@ -137,7 +141,11 @@ def _too_deep(expanded: bool) -> str:
             "(a scenario needs 6)")
 
 
-def _too_many(aliases: bool) -> str:
+def _too_many(aliases: bool, shared: bool = False) -> str:
+    if shared:
+        return (f"more than {MAX_VALUES:,} values in this file and the files that extend it "
+                "together (the files of a chain of extends: share the limit; a scenario "
+                "needs a few thousand)")
     if aliases:
         return (f"aliases expand to more than {MAX_VALUES:,} values (a scenario needs a few "
                 "thousand); write the values out, or use fewer aliases")
@@ -166,6 +174,8 @@ class Source:
         self.problems: list[str] = []
         #: For merged data: each move's file and its index in that file's ``moves``.
         self.move_origin: dict[int, tuple[str, int]] = {}
+        #: Values the files of ``chain`` hold, aliases expanded (see ``MAX_VALUES``).
+        self.values = 0
 
     def move_name(self, index: int) -> str:
         """How a user finds a move: ``moves[3]``, or ``moves[21] of record.yaml`` when
@@ -366,14 +376,18 @@ def _row(text: str, line: int) -> str:
     return text[start: end if end >= 0 else len(text)]
 
 
-def load_text(text: str, file: str) -> Source:
-    """Parse YAML text; a syntax error or a file over the limits is a ``ScenarioError``."""
+def load_text(text: str, file: str, used: int = 0) -> Source:
+    """Parse YAML text; a syntax error or a file over the limits is a ``ScenarioError``.
+
+    ``used`` is the values the other files of a chain of ``extends:`` hold: the chain
+    shares ``MAX_VALUES``.
+    """
     if not text.strip(" \t\r\n\ufeff"):
         raise ScenarioError([f"{file}:1: the file is empty; a scenario needs name, start, "
                              "end and sides"])
     loader = None
     try:
-        loader = _Loader(text)
+        loader = _Loader(text, used)
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([f"{file}:1: the file has only comments; a scenario needs "
@@ -391,7 +405,9 @@ def load_text(text: str, file: str) -> Source:
         raise ScenarioError(builder.problems)
     if () in builder.lines:  # a null document `---` starts after the file's last line
         builder.lines[()] = min(builder.lines[()], text.count("\n") or 1)
-    return Source(data, builder.lines, file)
+    source = Source(data, builder.lines, file)
+    source.values = loader._values
+    return source
 
 
 class Unreadable(Exception):
