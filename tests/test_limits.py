@@ -136,3 +136,16 @@ def test_moves_of_a_scenario_built_in_code(make_scenario):
     move = {"date": dt.date(2020, 6, 1), "actor": "A", "move": "statement", "kind": "other"}
     with pytest.raises(ValidationError, match=f"at most {MAX_MOVES} items"):
         make_scenario(moves=[move] * (MAX_MOVES + 1))
+
+
+def test_samples_over_the_limit(tmp_path):
+    """Two centuries sampled every day are refused at `sample_days` with the rows and the
+    least interval that fits.
+    """
+    text = SMALL.replace("end: 2021-12-31", "end: 2219-12-31").replace(
+        "seed: 7", "seed: 7\nsample_days: 1")
+    assert problems(tmp_path, text) == [
+        "5: sample_days: 2,629,728 rows of timeseries.csv (73,048 samples, every day over 200 "
+        "years, of 36 rows each), about 79 MB written, and about 1.6 GB of memory and 20 s "
+        "to write and draw (allowed: at most 1,500,000 rows, about 900 MB: sample every 2 "
+        "days or more, or shorten the horizon)"]

@@ -14,8 +14,14 @@ import pytest
 
 from sim import Simulation
 from sim.errors import MAX_LINE
+from sim.output import timeseries_rows as output_rows
 from sim.scenario import load_scenario
-from sim.scenario.plausibility import WARN_EVENTS, estimated_events, warnings_for
+from sim.scenario.plausibility import (
+    WARN_EVENTS,
+    estimated_events,
+    timeseries_rows,
+    warnings_for,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted(
@@ -244,3 +250,20 @@ def test_a_warning_is_capped_to_fit_the_printed_line(tmp_path):
     path.write_text(text)
     (warning,) = load_scenario(path).warnings
     assert len(f"warning: {warning}") <= MAX_LINE
+
+
+def test_a_large_timeseries_is_warned_of_with_its_rows(make_scenario):
+    """A century sampled every day is warned of at `sample_days` with the rows it writes."""
+    scenario = make_scenario(end=dt.date(2119, 12, 31), sample_days=1)
+    assert [w for w in scenario.warnings if w.startswith("sample_days")] == [
+        "sample_days: 1,314,864 rows of timeseries.csv (36,524 samples, every day over 100 "
+        "years, of 36 rows each), about 39 MB written, and about 789 MB of memory and 10 s "
+        "to write and draw (warned above 1,000,000 rows; the record replay writes about "
+        "17,000): sample less often, or shorten the horizon"]
+
+
+def test_the_rows_estimate_is_the_rows_a_run_writes(make_scenario):
+    """`timeseries_rows` counts exactly the rows of a run, its last day's sample included."""
+    scenario = make_scenario(sample_days=5)
+    sim = Simulation(scenario).run()
+    assert sum(1 for _ in output_rows(sim)) == timeseries_rows(scenario.day(scenario.end) + 1, 5)

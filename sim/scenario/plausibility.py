@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.errors import capped, one_line
+from sim.metrics import JOINT_METRICS, SIDE_METRICS
 from sim.moves import Expel, StaffCap, VisaPolicy
 from sim.scenario.yamlsource import Path_, by_file_and_line, dotted
 from sim.staffing import YEAR
@@ -37,6 +38,19 @@ SECONDS_PER_EVENT = 5e-6
 #: A run estimated above this many events (about 10 s) gets a warning; the record replay
 #: is about 8,000.
 WARN_EVENTS = 2_000_000
+#: Rows of ``timeseries.csv`` one sample makes: each of the two sides' metrics, and the
+#: joint ones.
+ROWS_PER_SAMPLE = 2 * len(SIDE_METRICS) + len(JOINT_METRICS)
+#: Bytes of ``timeseries.csv`` a row takes (measured: 30.4 over 200 years of daily samples).
+BYTES_PER_ROW = 30
+#: Peak memory a row costs a run that writes and draws it, in bytes (measured: 560 to 590 a
+#: row from 0.7 to 2.6 million rows, figures drawn; 890 MiB in all at 1.5 million).
+MEMORY_PER_ROW = 600
+#: Wall time a row costs to sample, write and draw (measured: 7 to 8 µs a row).
+SECONDS_PER_ROW = 7.5e-6
+#: A run writing more rows than this (about 600 MB of memory) gets a warning; the record
+#: replay writes about 17,000.
+WARN_ROWS = 1_000_000
 #: Consular shares within this of 1 add up to 1 (rounding in the file).
 SHARE_TOLERANCE = 0.005
 
@@ -93,6 +107,32 @@ def estimated_events(sides: Mapping[str, SideSpec], days: int, sample_days: int)
     """
     tours = sum(expat_positions(side) * days / turnover_days(side) for side in sides.values())
     return round(EVENTS_PER_TOUR * tours + days / sample_days)
+
+
+def samples(days: int, sample_days: int) -> int:
+    """Samples a run of ``days`` takes: every ``sample_days`` from the first day, and the last."""
+    return len(range(0, days, sample_days)) + (1 if (days - 1) % sample_days else 0)
+
+
+def timeseries_rows(days: int, sample_days: int) -> int:
+    """Rows of ``timeseries.csv`` a run of ``days`` writes (its header left out)."""
+    return samples(days, sample_days) * ROWS_PER_SAMPLE
+
+
+def output_text(days: int, sample_days: int) -> str:
+    """What a run's samples cost: the text of the warning and of the limit on them."""
+    rows = timeseries_rows(days, sample_days)
+    every = "every day" if sample_days == 1 else f"every {sample_days} days"
+    return (f"{rows:,} rows of timeseries.csv ({samples(days, sample_days):,} samples, "
+            f"{every} over {days / YEAR:.0f} years, of {ROWS_PER_SAMPLE} rows each), about "
+            f"{megabytes(rows * BYTES_PER_ROW)} written, and about "
+            f"{megabytes(rows * MEMORY_PER_ROW)} of memory and "
+            f"{duration(rows * SECONDS_PER_ROW)} to write and draw")
+
+
+def megabytes(size: float) -> str:
+    """Bytes in words: ``80 MB``, ``1.6 GB``."""
+    return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{max(1, round(size / 1e6))} MB"
 
 
 def duration(seconds: float) -> str:
@@ -233,6 +273,16 @@ def long_run(scenario: Scenario) -> Iterator[Finding]:
                "positions run faster")
 
 
+def large_output(scenario: Scenario) -> Iterator[Finding]:
+    """A run whose samples make a large ``timeseries.csv`` (see ``timeseries_rows``)."""
+    days = scenario.day(scenario.end) + 1
+    if timeseries_rows(days, scenario.sample_days) > WARN_ROWS:
+        yield (("sample_days",),
+               f"{output_text(days, scenario.sample_days)} (warned above {WARN_ROWS:,} rows; "
+               "the record replay writes about 17,000): sample less often, or shorten the "
+               "horizon")
+
+
 def late_replacements(scenario: Scenario) -> Iterator[Finding]:
     """Replacements that arrive after their predecessors leave, even with every visa granted.
 
@@ -343,4 +393,8 @@ RULES: list[Rule] = [
     Rule(long_run, "`end`",
          f"a run estimated above {WARN_EVENTS:,} events (about "
          f"{duration(WARN_EVENTS * SECONDS_PER_EVENT)})"),
+    Rule(large_output, "`sample_days`",
+         f"a run writing more than {WARN_ROWS:,} rows of `timeseries.csv` "
+         f"({ROWS_PER_SAMPLE} a sample: about {megabytes(WARN_ROWS * MEMORY_PER_ROW)} of "
+         "memory to write and draw)"),
 ]

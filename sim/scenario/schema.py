@@ -29,10 +29,15 @@ from sim.policies import BY_NAME as POLICY_CLASSES
 from sim.policies import Policy, PolicySpec, Scripted
 from sim.scenario.plausibility import (
     EVENTS_PER_TOUR,
+    MEMORY_PER_ROW,
+    ROWS_PER_SAMPLE,
     SECONDS_PER_EVENT,
     cost_text,
     duration,
     estimated_events,
+    megabytes,
+    output_text,
+    timeseries_rows,
     warnings_for,
 )
 from sim.talks import MAX_LOG_ODDS, Talks
@@ -49,6 +54,10 @@ MAX_POSITIONS = 100_000
 #: 100 s at 5 µs an event: the limit on time the others leave open (a large mission with
 #: very short tours over two centuries).
 MAX_EVENTS = 20_000_000
+#: Most rows of ``timeseries.csv`` a run may write (``plausibility.timeseries_rows``): a
+#: run writing and drawing 1.5 million takes about 890 MiB, so a valid file runs in less
+#: than 1 GiB. Two centuries sampled every day would be 2.6 million (1.5 GiB).
+MAX_ROWS = 1_500_000
 #: Most moves a scenario may script, those of the files it extends included. The record
 #: has about a hundred; each move is validated and cross-checked on its own, and a
 #: what-if of many files must not multiply them.
@@ -299,6 +308,22 @@ class Scenario(_Strict):
                              f"(allowed: at most {MAX_YEARS} years)")
         return end
 
+    @field_validator("sample_days")
+    @classmethod
+    def _output_bounded(cls, sample_days: int, info: ValidationInfo) -> int:
+        start, end = info.data.get("start"), info.data.get("end")
+        if start is None or end is None:
+            return sample_days  # reported where the horizon is wrong
+        days = (end - start).days + 1
+        if timeseries_rows(days, sample_days) > MAX_ROWS:
+            least = next(n for n in range(sample_days, days + 1)
+                         if timeseries_rows(days, n) <= MAX_ROWS)
+            raise ValueError(
+                f"{output_text(days, sample_days)} (allowed: at most {MAX_ROWS:,} rows, about "
+                f"{megabytes(MAX_ROWS * MEMORY_PER_ROW)}: sample every {least} days or more, "
+                "or shorten the horizon)")
+        return sample_days
+
     @field_validator("sides")
     @classmethod
     def _run_bounded(cls, sides: dict[str, SideSpec], info: ValidationInfo
@@ -373,6 +398,10 @@ LIMITS: list[tuple[str, str, str]] = [
      f"{duration(MAX_EVENTS * SECONDS_PER_EVENT)})",
      f"the estimate is {EVENTS_PER_TOUR} events a tour of each expatriate position and one "
      "a sample (see Warnings); it bounds the time the other limits leave open"),
+    ("`sample_days`: the run", f"at most {MAX_ROWS:,} rows of `timeseries.csv` "
+     f"({ROWS_PER_SAMPLE} a sample)", f"a row costs about {MEMORY_PER_ROW} bytes of memory to "
+     "write and draw: the limit keeps a run under 1 GiB (two centuries sampled every day "
+     "would take 1.5 GiB)"),
     ("`moves`", f"at most {MAX_MOVES:,} in a scenario, those of the files it extends "
      "included", "the record has about a hundred; each move is validated and checked on "
      "its own"),
