@@ -443,3 +443,16 @@ def test_an_escalating_side_without_instruments_is_refused(tmp_path, capsys):
     _, lines = validate(capsys, path)
     assert lines == [f"error: {path}:17: sides.B.policy.instruments: needs at least one "
                      "instrument"]
+
+
+def test_a_long_list_of_choices_is_cut_and_counted(tmp_path, capsys):
+    """An unknown post among 100 lists the first ids, up to 200 characters, and counts the rest."""
+    post = "      - {id: capital, name: Embassy, kind: embassy, expat: 30, local: 5}"
+    more = "".join(f"\n      - {{id: post{i}, name: P, kind: consulate, expat: 1}}"
+                   for i in range(99))
+    path = write(tmp_path, SMALL.replace(post, post + more) + "  - {date: 2021-02-01, "
+                 "actor: A, move: close_post, post: nowhere}\n")
+    _, lines = validate(capsys, path)
+    listed = ", ".join(["capital", *(f"post{i}" for i in range(25))])
+    assert lines == [f"error: {path}:119: moves[2].post: B has no post 'nowhere' (allowed: "
+                     f"{listed} and 74 more)"]
