@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.errors import ParityUserError
+from sim.errors import ParityUserError, capped, printable
 
 if TYPE_CHECKING:
     from sim.model import Simulation
@@ -37,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         return args.handler(args)
     except ParityUserError as exc:
-        for line in str(exc).splitlines():
-            print(f"error: {line}", file=sys.stderr)
+        for line in str(exc).splitlines():  # printable and capped, whatever raised it
+            print(f"error: {capped(printable(line))}", file=sys.stderr)
         return USER_ERROR
     except KeyboardInterrupt:
         return interrupted()

@@ -477,3 +477,12 @@ def test_sigterm_is_one_line_and_nothing_partial(tmp_path):
         return
     assert child.returncode == 143 and stderr == "terminated; nothing was written\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_an_output_path_with_escape_characters_prints_them_escaped(tmp_path, capsys):
+    """A path holding terminal escapes is shown escaped in the error, never raw."""
+    folder = tmp_path / "x\x1b[2Jy"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    code, _, err = run(capsys, "run", SMALL, "--out", folder, "--force", "--no-figures")
+    assert code == 2 and "\x1b" not in err and "\\x1b[2J" in err
