@@ -42,6 +42,7 @@ from sim.model import Simulation
 from sim.moves import BY_NAME
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.yamlsource import load_text
+from tests.yamlpaths import at, paths
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = {p.name: p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("scenarios/*.yaml"))}
@@ -170,22 +171,6 @@ _SETUPS: dict[str, Callable[[Path], None]] = {
 }
 
 # -- making mutants ----------------------------------------------------------------------
-
-
-def paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every path below ``node``, the root excluded."""
-    items = (node.items() if isinstance(node, dict)
-             else enumerate(node) if isinstance(node, list) else [])
-    out = []
-    for key, value in items:
-        out += [(*path, key), *paths(value, (*path, key))]
-    return out
-
-
-def at(data: Any, path: tuple[Any, ...]) -> Any:
-    for key in path:
-        data = data[key]
-    return data
 
 
 class Raw:

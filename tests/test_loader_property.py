@@ -27,6 +27,7 @@ from sim.moves import BY_NAME
 from sim.scenario.loader import from_source, load_scenario
 from sim.scenario.schema import Scenario
 from sim.scenario.yamlsource import load_text
+from tests.yamlpaths import at, dump, paths
 
 FILE = "prop.yaml"
 #: 60 examples in the `ci` profile; more when a longer hunt is asked for (`thorough`).
@@ -112,24 +113,10 @@ def load(text: str) -> Scenario | None:
     return scenario
 
 
-def dump(data: Any) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
 
 
-def paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every path below ``node`` (not the root itself)."""
-    items = (node.items() if isinstance(node, dict)
-             else enumerate(node) if isinstance(node, list) else [])
-    out = []
-    for key, value in items:
-        out += [(*path, key), *paths(value, (*path, key))]
-    return out
 
 
-def at(data: Any, path: tuple[Any, ...]) -> Any:
-    for key in path:
-        data = data[key]
-    return data
 
 
 @st.composite
