@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim.moves import Statement
 from sim.policies.base import CONCILIATORY, HOSTILE, Intent, Observation, Policy, View
 from sim.policies.instruments import build_move
 
@@ -110,6 +111,20 @@ class PolicyDriver:
             move = build_move(self.sim, self.side, intent, source)
         if move is not None:
             self.sim.apply(move, origin="policy", responds_to=intent.answers)
+        elif intent.action == "restrict" and intent.answers:
+            self._cannot_answer(intent, source)
+
+    def _cannot_answer(self, intent: Intent, source: str) -> None:
+        """An answer no instrument can make now is logged, not dropped without a word: the
+        log then shows a side that wanted to answer and could not, and why.
+        """
+        target = self.sim.mission(self.other)
+        held = [m for m in target.in_force(intent.instrument) if m.actor == self.side]
+        why = "it is already in force" if held else "it has nothing to act on now"
+        note = f"cannot answer with {intent.instrument}: {why}"
+        self.sim.apply(Statement(date=self.sim.today, actor=self.side, kind="other",
+                                 source=source, note=note),
+                       origin="policy", responds_to=intent.answers)
 
     def _errs(self, intent: Intent) -> bool:
         """Whether the implementation error strikes this intent (statements never err)."""

@@ -113,7 +113,22 @@ class TestMirror(PolicyCase):
         assert moves[:4] == [("A", "expel", "scenario"), ("B", "expel", "policy"),
                              ("A", "expel", "policy"), ("B", "expel", "policy")]
         assert len(moves) >= 10
-        assert {move for _, move, _ in moves} == {"expel"}
+        kinds_made = [move for _, move, _ in moves]
+        # the echo goes on until someone has nobody left to expel, and says so
+        assert set(kinds_made[:-1]) == {"expel"} and kinds_made[-1] in ("expel", "statement")
+
+    def test_an_answer_that_cannot_be_made_is_logged(self, make_scenario):
+        """Answering expulsions with a local-hire ban, a second expulsion finds the ban in
+        force: the log says the side could not answer, and why.
+        """
+        policy = {"policy": "mirror", "lag_days": 10, "answers": {"expel": "local_hire_ban"}}
+        script = [{"date": MARCH, "actor": "B", "move": "expel", "count": 2},
+                  {"date": D(2020, 5, 1), "actor": "B", "move": "expel",
+                   "count": 2}]
+        rows = versus(make_scenario, policy, script)
+        assert [row.move for row in rows] == ["local_hire_ban", "statement"]
+        assert rows[1].detail.startswith("other: cannot answer with local_hire_ban: it is "
+                                         "already in force; answers B-expel-2")
 
     def test_implementation_error_changes_instrument(self, make_scenario):
         """With implementation error 1, an expulsion is answered with another instrument."""
