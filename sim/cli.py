@@ -204,7 +204,7 @@ def _print_headlines(sim: Simulation, out_dir: Path, files: list[str], seconds: 
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from sim.compare import compare, format_table, read_run
+    from sim.compare import check_same_sides, compare, format_table, read_run
     from sim.destination import check_destination, staged
     from sim.model import Simulation
     from sim.output import write_run_files
@@ -217,11 +217,8 @@ def _compare(args: argparse.Namespace) -> int:
                               ">= 0")
     scenarios = [path for path in args.runs if path.suffix in (".yaml", ".yml")]
     loaded = {path: _load(path) for path in scenarios}  # every input checked before any run
-    sides = {path: list(loaded[path].sides) if path in loaded else read_run(path).sides
-             for path in args.runs}
-    if len({tuple(sorted(s)) for s in sides.values()}) > 1:
-        listed = "; ".join(f"{path}: {', '.join(s)}" for path, s in sides.items())
-        raise ParityUserError(f"runs compare different sides: {listed}")
+    check_same_sides({path: list(loaded[path].sides) if path in loaded else read_run(path).sides
+                      for path in args.runs})
     _refuse_out_over_inputs(args.out, [p for p in args.runs if p not in loaded])
     check_destination(args.out, args.force)
     with staged(args.out, args.force, command="compare") as staging:

@@ -13,7 +13,7 @@ import csv
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -131,12 +131,11 @@ def _read_file(path: Path, read: Any, what: str) -> Any:
         raise ParityUserError(f"{path}: not {what} ({reason})") from None
 
 
-def _check_same_sides(runs: Sequence[Run]) -> None:
-    """Refuse runs of different sides: a difference between unlike missions means nothing."""
-    first = set(runs[0].sides)
-    if all(set(run.sides) == first for run in runs):
+def check_same_sides(sides: Mapping[Path, Sequence[str]]) -> None:
+    """Refuse inputs of different sides: a difference between unlike missions means nothing."""
+    if len({frozenset(s) for s in sides.values()}) <= 1:
         return
-    listed = "; ".join(f"{run.path}: {', '.join(run.sides) or 'none'}" for run in runs)
+    listed = "; ".join(f"{path}: {', '.join(s) or 'none'}" for path, s in sides.items())
     raise ParityUserError(f"runs compare different sides: {listed}")
 
 
@@ -179,7 +178,7 @@ def load_runs(dirs: Sequence[Path | str]) -> list[Run]:
         raise ParityUserError("compare needs at least two runs (results directories or "
                               "scenario files)")
     runs = [read_run(Path(d)) for d in dirs]
-    _check_same_sides(runs)
+    check_same_sides({run.path: run.sides for run in runs})
     labels = _unique_labels(runs)
     return [replace(run, label=label) for run, label in zip(runs, labels, strict=True)]
 

@@ -37,7 +37,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from sim.spec import Strict
 
 if TYPE_CHECKING:
     from sim.clock import Clock
@@ -53,10 +55,8 @@ MONTH_DAYS = 365.25 / 12
 WINDOW_STEPS = 4
 
 
-class ConsularSpec(BaseModel):
+class ConsularSpec(Strict):
     """The host nationals who apply for the mission's visas, and how long they wait."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     demand_per_month: float | None = Field(
         default=None, ge=0, le=10_000_000,

@@ -24,17 +24,17 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from sim.spec import Strict
 
 if TYPE_CHECKING:
     from sim.scenario.schema import SideSpec
     from sim.state import Mission
 
 
-class CostSpec(BaseModel):
+class CostSpec(Strict):
     """What a mission costs to run, and what restrictions add to it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     expat_cost: float = Field(default=300.0, ge=0,
                               description="cost a year of one expatriate, in thousands")

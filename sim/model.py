@@ -278,7 +278,3 @@ class Simulation:
                 measure.move.lift(self.context, measure)
                 lifted.append(measure)
         return lifted
-
-    def current(self, mission: Mission, move_name: str) -> Any:
-        """The latest move of a kind in force on ``mission``, or None."""
-        return mission.current(move_name)

@@ -22,41 +22,32 @@ pace. Three things set that pace:
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
+
+from sim.spec import Strict, Triangular
 
 MONTH_DAYS = 365.25 / 12
 
 
-class AssignmentMonths(BaseModel):
+class AssignmentMonths(Triangular):
     """Months from the decision to fill a position to the visa request (triangular)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     low: float = Field(ge=0, le=120, description="quickest assignment")
     mode: float = Field(ge=0, le=120, description="most common")
     high: float = Field(ge=0, le=120, description="slowest")
 
-    @model_validator(mode="after")
-    def _ordered(self) -> AssignmentMonths:
-        if not self.low <= self.mode <= self.high:
-            raise ValueError("needs low <= mode <= high")
-        return self
 
 
-class PlannedPost(BaseModel):
+class PlannedPost(Strict):
     """The staff the sending side plans for one post."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     expat: int | None = Field(default=None, ge=0, description="expatriates (default: positions)")
     local: int | None = Field(default=None, ge=0, description="local employees (default: "
                                                               "positions)")
 
 
-class PlanningSpec(BaseModel):
+class PlanningSpec(Strict):
     """How the sending side staffs its mission beyond the regular rotation."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     assignment_months: AssignmentMonths | None = Field(
         default=None, description="months from deciding to fill a new, restored or suddenly "

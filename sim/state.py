@@ -218,11 +218,6 @@ class Mission:
         return sum(p.planned_expat for p in self.posts.values())
 
     @property
-    def planned_locals(self) -> int:
-        """Local employees the sending side plans for the whole mission."""
-        return sum(p.planned_local for p in self.posts.values())
-
-    @property
     def unpaired_pipeline(self) -> int:
         """Applications on the way that add a person: not replacing someone still here."""
         return sum(a.predecessor is None or a.predecessor not in self.expats

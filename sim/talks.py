@@ -27,10 +27,11 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from sim.moves import IRRITANTS, Settle, Statement
 from sim.moves.base import Irritant
+from sim.spec import STRICT, Strict
 
 if TYPE_CHECKING:
     from sim.model import Simulation
@@ -43,10 +44,8 @@ MAX_LOG_ODDS = 100
 ALL_IRRITANTS: list[Irritant] = list(IRRITANTS)  # type: ignore[arg-type]
 
 
-class TalksRound(BaseModel):
+class TalksRound(Strict):
     """One round of talks on a date."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     date: dt.date
     name: str = Field(default="", description="e.g. `Istanbul round 2`")
@@ -59,11 +58,10 @@ class TalksRound(BaseModel):
     note: str | None = None
 
 
-class Talks(BaseModel):
+class Talks(Strict):
     """Talks between the sides: dated rounds, rounds every N days, and how they go."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              allow_inf_nan=False)
+    model_config = ConfigDict(**STRICT, populate_by_name=True)
 
     rounds: list[TalksRound] = Field(default_factory=list, description="dated rounds")
     every_days: int | None = Field(default=None, ge=1, description="also a round every N days")

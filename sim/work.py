@@ -34,17 +34,17 @@ import itertools
 import math
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from sim.spec import Strict
 
 if TYPE_CHECKING:
     from sim.scenario.schema import SideSpec
     from sim.state import Mission
 
 
-class WorkSpec(BaseModel):
+class WorkSpec(Strict):
     """What the mission's diplomats spend their days on, and what restrictions cost them."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     working_days: float = Field(default=21.0, gt=0, le=31,
                                 description="working days a month per diplomat")

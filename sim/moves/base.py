@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from sim.spec import STRICT
 
 if TYPE_CHECKING:
     from sim.effects import Effects
@@ -92,7 +94,7 @@ class Move(BaseModel):
       back exactly what it took (None: nothing to remember).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = STRICT
 
     move: str
     date: dt.date = Field(description="day the move is made")

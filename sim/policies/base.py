@@ -13,9 +13,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from sim.moves import BY_NAME
+from sim.spec import STRICT
 
 #: Instruments a side can restrict the other with: the moves that stay in force as a
 #: restriction, by catalogue name.
@@ -112,7 +113,7 @@ class Policy(BaseModel):
       concessions are always answered.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = STRICT
 
     policy: str
     start: dt.date | None = Field(default=None, description="day the policy begins to act")

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Annotated, Literal, Union
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -40,6 +39,7 @@ from sim.scenario.plausibility import (
     timeseries_rows,
     warnings_for,
 )
+from sim.spec import STRICT, Strict, Triangular
 from sim.talks import MAX_LOG_ODDS, Talks
 from sim.work import WorkSpec
 
@@ -112,8 +112,7 @@ POLICY_LIMITS: list[PolicyLimit] = [
 ]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+_Strict = Strict
 
 
 class PostSpec(_Strict):
@@ -147,18 +146,12 @@ class PropertySpec(_Strict):
                     "rent, or the benefit lost")
 
 
-class TourYears(_Strict):
+class TourYears(Triangular):
     """Length of an expatriate tour, drawn from a triangular distribution (years)."""
 
     low: float = Field(default=2.0, gt=0, description="shortest tour")
     mode: float = Field(default=3.0, gt=0, description="most common tour")
     high: float = Field(default=4.0, gt=0, description="longest tour")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> TourYears:
-        if not self.low <= self.mode <= self.high:
-            raise ValueError("needs low <= mode <= high")
-        return self
 
 
 class VisaPolicySpec(_Strict):
@@ -264,8 +257,7 @@ MoveSpec = Annotated[Union[tuple(MOVES)], Field(discriminator="move")]  # noqa: 
 class DropMoves(_Strict):
     """Which of the base scenario's moves a what-if leaves out."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              allow_inf_nan=False)
+    model_config = ConfigDict(**STRICT, populate_by_name=True)
 
     from_: dt.date | None = Field(default=None, alias="from",
                                   description="drop the base's moves on or after this date")
