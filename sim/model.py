@@ -30,6 +30,7 @@ from sim.clock import Clock
 from sim.consular import ConsularService
 from sim.effects import Effects
 from sim.errors import ParityUserError
+from sim.harm import Baseline, Loss, value
 from sim.metrics import Monitor
 from sim.moves import Move
 from sim.policies.driver import PolicyDriver
@@ -87,6 +88,15 @@ class MoveContext:
     def today(self) -> dt.date:
         """The calendar date now."""
         return self._sim.today
+
+    @property
+    def now(self) -> float:
+        """Days since the scenario's start."""
+        return self._sim.now
+
+    def spec(self, side: str) -> SideSpec:
+        """How the scenario describes ``side`` and its mission."""
+        return self._sim.scenario.sides[side]
 
     def after(self, days: float, measure: Measure, fn: Callable[[], None]) -> None:
         """Call ``fn`` after ``days`` unless ``measure`` has been lifted by then."""
@@ -147,6 +157,9 @@ class Simulation:
             self.clock.at(scenario.day(move.date), self._apply_scripted, move)
         for mission in self.missions.values():
             self._staffing.staff_at_start(mission)
+        #: Each mission's functions at the start, what harm is a share of.
+        self.baselines = {side: Baseline.of(scenario.sides[side], mission)
+                          for side, mission in self.missions.items()}
         self.talks = TalksProcess(self, scenario.talks)
         self.drivers = [PolicyDriver(self, side, spec.policy)
                         for side, spec in scenario.sides.items()
@@ -211,6 +224,9 @@ class Simulation:
         target = move.target_in(list(self.missions))
         measure = Measure(self._measure_id(move), move, move.actor, target, self.now,
                           state=move.new_state(), responds_to=responds_to)
+        if move.is_instrument() and target != move.actor:
+            measure.loss = move.harm(self.context, target)
+            measure.harm = self.harm_value(target, measure.loss)
         self.by_id[measure.id] = measure
         self.log.append(LoggedMove(self.today, move.actor, target, move.move,
                                    self._detail(move, origin, responds_to), move.source or "",
@@ -219,9 +235,15 @@ class Simulation:
             self.missions[target].add_measure(measure)
             self.measures.append(measure)
         move.apply(self.context, measure)
+        if measure.lifted:
+            measure.harm = -sum(m.harm for m in measure.lifted)
         for observer in self.observers:
             observer(self, measure, origin)
         return measure
+
+    def harm_value(self, side: str, loss: Loss) -> float:
+        """What ``loss`` to ``side``'s mission is worth to ``side`` (``sim.harm.value``)."""
+        return value(loss, self.baselines[side], self.scenario.sides[side].priorities)
 
     @staticmethod
     def _detail(move: Move, origin: str, responds_to: str | None) -> str:

@@ -118,6 +118,11 @@ class Measure:
     token: int = 0
     #: Id of the other side's measure this one answers (policy moves), if any.
     responds_to: str | None = None
+    #: What the move took from the target's mission when made (``sim.harm.Loss``), and
+    #: its value to the target in percent of its functions; for a move that lifts
+    #: others, the relief: minus the harm of what it lifted.
+    loss: Any = None
+    harm: float = 0.0
 
     @property
     def is_restriction(self) -> bool:

@@ -10,6 +10,17 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from sim.harm import (
+    Loss,
+    banking,
+    host_visa_policy,
+    people,
+    rotation_journeys,
+    rotations_per_year,
+    travel,
+    vacant,
+    visa_days,
+)
 from sim.moves.base import Common, Context, Lifted, Move, once, state_of
 
 if TYPE_CHECKING:
@@ -31,6 +42,10 @@ class TravelRadius(Move):
         """Once: 25 miles, as the US did."""
         return once(cls, ctx, common, target, km=40.2)
 
+    def harm(self, ctx: Context, target: str) -> Loss:
+        """The travel work beyond the radius that notice rules then cut (``sim.work``)."""
+        return travel(ctx.spec(target), ctx.mission(target), km=self.km)
+
 
 class TravelNotice(Move):
     """Require the target's diplomats to notify travel beyond the radius in advance."""
@@ -46,6 +61,10 @@ class TravelNotice(Move):
     def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
         """Once: two days' notice."""
         return once(cls, ctx, common, target, days=2)
+
+    def harm(self, ctx: Context, target: str) -> Loss:
+        """The travel work the notice rule cuts (``sim.work``)."""
+        return travel(ctx.spec(target), ctx.mission(target), notice_days=self.days)
 
 
 class VisaPolicy(Move):
@@ -72,6 +91,20 @@ class VisaPolicy(Move):
         """Once: half the applications refused, five months to decide."""
         return once(cls, ctx, common, target, approval_rate=0.5, processing_days=150)
 
+    def harm(self, ctx: Context, target: str) -> Loss:
+        """The positions held vacant by the longer wait for each replacement's visa than
+        under the policy in force, by Little's law; a quota below the rotations a year
+        leaves the difference unfilled for the year (``sim.harm``).
+        """
+        spec, mission = ctx.spec(target), ctx.mission(target)
+        extra = visa_days(spec, self) - visa_days(spec, host_visa_policy(spec, mission))
+        loss = vacant(spec, mission, min(365.25, extra))
+        if self.quota is not None:
+            short = rotations_per_year(spec, mission) - self.quota
+            if short > loss.staff:
+                return people(spec, mission, short, 0)
+        return loss
+
     def apply(self, ctx: Context, measure: Measure) -> None:
         mission = ctx.mission(measure.target)
         ctx.effects.release_held(mission)
@@ -94,6 +127,10 @@ class BankingRestriction(Move):
     def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
         """Once."""
         return once(cls, ctx, common, target)
+
+    def harm(self, ctx: Context, target: str) -> Loss:
+        """The banking surcharge on the mission's running cost (``sim.costs``)."""
+        return banking(ctx.spec(target), ctx.mission(target))
 
 
 class BankingGuarantee(Move):
@@ -129,6 +166,10 @@ class SuspendFlights(Move):
     def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
         """Once."""
         return once(cls, ctx, common, target)
+
+    def harm(self, ctx: Context, target: str) -> Loss:
+        """Dearer and longer rotation journeys (``sim.costs``, ``sim.harm``)."""
+        return rotation_journeys(ctx.spec(target), ctx.mission(target))
 
 
 class ResumeFlights(Move):

@@ -26,6 +26,8 @@ from sim.spec import STRICT
 
 if TYPE_CHECKING:
     from sim.effects import Effects
+    from sim.harm import Loss
+    from sim.scenario.schema import SideSpec
     from sim.state import Measure, Mission
 
 #: What talks can settle; each move that restricts names the irritant it is settled under.
@@ -47,8 +49,15 @@ class Context(Protocol):
     def today(self) -> dt.date:
         """The calendar date now."""
 
+    @property
+    def now(self) -> float:
+        """Days since the scenario's start."""
+
     def mission(self, side: str) -> Mission:
         """The mission of ``side`` (in the other side's country)."""
+
+    def spec(self, side: str) -> SideSpec:
+        """How the scenario describes ``side`` and its mission."""
 
     def after(self, days: float, measure: Measure, fn: Callable[[], None]) -> None:
         """Call ``fn`` after ``days`` unless ``measure`` has been lifted by then."""
@@ -92,6 +101,8 @@ class Move(BaseModel):
     - ``labelled``: the staff figure labels it even without a number in its detail;
     - ``State``: what a measure of this move remembers, so that lifting it gives
       back exactly what it took (None: nothing to remember).
+
+    ``harm`` estimates what the move takes from the target's mission functions.
     """
 
     model_config = STRICT
@@ -157,6 +168,13 @@ class Move(BaseModel):
     def is_instrument(cls) -> bool:
         """Whether a policy can restrict with this move: it stays in force as a restriction."""
         return cls.persists and cls.restricts
+
+    def harm(self, ctx: Context, target: str) -> Loss:
+        """What the move would take from ``target``'s mission if made now (``sim.harm``);
+        a move that restricts nothing takes nothing.
+        """
+        from sim.harm import NO_LOSS
+        return NO_LOSS
 
     def apply(self, ctx: Context, measure: Measure) -> None:
         """Make the move: change the state now and schedule what comes later."""

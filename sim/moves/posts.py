@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from sim.consular import capacity_per_month, issuing_share
+from sim.harm import Loss, people
 from sim.moves.base import Common, Context, Lifted, Move, state_of
 
 if TYPE_CHECKING:
@@ -65,6 +67,20 @@ class ClosePost(Move):
             if posts:
                 return cls(**common, post=posts[-1].id)
         return None
+
+    def harm(self, ctx: Context, target: str) -> Loss:
+        """The post's local employees, and the visas it issued (its expatriates move to the
+        embassy and keep their other work).
+        """
+        spec, mission = ctx.spec(target), ctx.mission(target)
+        post = mission.posts[self.post]
+        if not post.open:
+            return Loss()
+        loss = people(spec, mission, 0, post.local)
+        issuing = issuing_share(mission)
+        lost_share = post.consular_share / issuing if post.issues_visas and issuing else 0.0
+        visas = capacity_per_month(spec, mission) * min(1.0, lost_share)
+        return Loss(loss.staff, loss.work, max(loss.consular, visas))
 
     def apply(self, ctx: Context, measure: Measure) -> None:
         mission = ctx.mission(measure.target)
@@ -130,6 +146,14 @@ class SeizeProperty(Move):
         """The first property the target still holds."""
         held = [name for name, ok in ctx.mission(target).properties.items() if ok]
         return cls(**common, property=held[0]) if held else None
+
+    def harm(self, ctx: Context, target: str) -> Loss:
+        """The property's ``annual_value`` (``sim.costs``), if the target still holds it."""
+        if not ctx.mission(target).properties.get(self.property, False):
+            return Loss()
+        value = next(p.annual_value for p in ctx.spec(target).properties
+                     if p.id == self.property)
+        return Loss(cost=value)
 
     def apply(self, ctx: Context, measure: Measure) -> None:
         ctx.mission(measure.target).properties[self.property] = False

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from sim.harm import Loss, ceiling_cut, people, replacement_days
 from sim.moves.base import Common, Context, Move, once, state_of
+from sim.work import work_capacity
 
 if TYPE_CHECKING:
     from sim.state import Measure
@@ -48,6 +50,10 @@ class Expel(Move):
         return cls(**common, count=max(1, min(round(size), present)), notice_days=7) \
             if present else None
 
+    def harm(self, ctx: Context, target: str) -> Loss:
+        """The people expelled and the work and visas they did."""
+        return people(ctx.spec(target), ctx.mission(target), self.count, 0)
+
     def apply(self, ctx: Context, measure: Measure) -> None:
         mission = ctx.mission(measure.target)
 
@@ -86,6 +92,11 @@ class StaffCap(Move):
         own = ctx.mission(str(common["actor"])).staff_total
         return cls(**common, ceiling=own) if ctx.mission(target).staff_total > own else None
 
+    def harm(self, ctx: Context, target: str) -> Loss:
+        """The staff above the ceiling, cut in the target's own reduction order."""
+        spec, mission = ctx.spec(target), ctx.mission(target)
+        return people(spec, mission, *ceiling_cut(spec, mission, self.ceiling))
+
     def apply(self, ctx: Context, measure: Measure) -> None:
         mission = ctx.mission(measure.target)
 
@@ -119,6 +130,17 @@ class LocalHireBan(Move):
     def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
         """Once, with a month's notice."""
         return once(cls, ctx, common, target, notice_days=30)
+
+    def harm(self, ctx: Context, target: str) -> Loss:
+        """Every local employee, their support of consular work, and the diplomats' time
+        that goes to the local work left undone (``sim.work``).
+        """
+        spec, mission = ctx.spec(target), ctx.mission(target)
+        loss = people(spec, mission, 0, mission.staff_local)
+        work = spec.work
+        days = loss.work + mission.staff_local * work.local_cover * work.working_days
+        return Loss(loss.staff, min(days, work.local_cover_max * work_capacity(spec, mission)),
+                    loss.consular)
 
     def apply(self, ctx: Context, measure: Measure) -> None:
         mission = ctx.mission(measure.target)
@@ -155,6 +177,17 @@ class TenureLimit(Move):
     def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
         """Once: three years, as in the record."""
         return once(cls, ctx, common, target, years=3.0)
+
+    def harm(self, ctx: Context, target: str) -> Loss:
+        """Those over the limit leave; their positions stay vacant, averaged over a year,
+        while replacements wait for the host's visas and travel (``sim.harm``).
+        """
+        spec, mission = ctx.spec(target), ctx.mission(target)
+        limit = self.years * 365.25
+        over = sum(1 for e in mission.expats.values()
+                   if self.covers(e.post) and ctx.now - e.arrival > limit)
+        return people(spec, mission, over * min(1.0, replacement_days(spec, mission) / 365.25),
+                      0)
 
     def covers(self, post: str) -> bool:
         """Whether the limit applies to staff of ``post``."""

@@ -22,6 +22,7 @@ from pydantic import (
 
 from sim.consular import ConsularSpec
 from sim.costs import CostSpec
+from sim.harm import Priorities
 from sim.moves import MOVES
 from sim.planning import PlanningSpec
 from sim.policies import BY_NAME as POLICY_CLASSES
@@ -222,6 +223,10 @@ class SideSpec(_Strict):
     )
     policy: PolicySpec = Field(default_factory=Scripted,
                                description="how the side decides moves the file does not script")
+    priorities: Priorities = Field(
+        default_factory=Priorities,
+        description="how the side weighs its mission's functions: the harm it feels from a "
+                    "measure, what it answers and trades by (`sim.harm`)")
 
     @field_validator("posts")
     @classmethod
