@@ -42,7 +42,11 @@ SIDE_METRICS: dict[str, str] = {
 }
 #: Joint metrics, reported with side ``both``.
 JOINT_METRICS: dict[str, str] = {
-    "tension": "sum of the severities of all restrictions in force on both missions",
+    "tension": "state of relations: grievance from hostile moves, decaying with a half-life "
+               "and eased by concessions, plus the weighted harm of restrictions in force "
+               "(`sim.relations`)",
+    "restrictions_weighted": "sum of the severities of all restrictions in force on both "
+                             "missions (the old tension)",
     "staff_gap": "staff of the first side's mission minus the second's",
     "staff_ratio": "staff of the first side's mission over the second's (empty: no second)",
     "visa_reciprocity": "visas granted to the first side's staff over those granted to the "
@@ -95,6 +99,7 @@ def joint_metrics(sim: Simulation, rows: list[tuple[float, ...]]) -> tuple[float
     staff, granted = SIDE_INDEX["staff_total"], SIDE_INDEX["visas_granted_year"]
     first, second = rows
     return (
+        sim.relations.tension(),
         float(sum(m.restriction_severity for m in sim.missions.values())),
         first[staff] - second[staff],
         first[staff] / second[staff] if second[staff] else math.nan,

@@ -39,6 +39,8 @@ from sim.scenario.schema import Scenario, SideSpec
 from sim.staffing import Staffing
 from sim.state import Measure, Mission, Post
 from sim.streams import Streams
+from sim.relations import Relations
+from sim.shocks import schedule as schedule_shocks
 from sim.talks import TalksProcess
 
 
@@ -160,7 +162,11 @@ class Simulation:
         #: Each mission's functions at the start, what harm is a share of.
         self.baselines = {side: Baseline.of(scenario.sides[side], mission)
                           for side, mission in self.missions.items()}
+        #: Each side's priorities now (a shock can change them).
+        self.priorities = {side: spec.priorities for side, spec in scenario.sides.items()}
+        self.relations = Relations(self, scenario.relations)
         self.talks = TalksProcess(self, scenario.talks)
+        schedule_shocks(self, scenario.shocks)
         self.drivers = [PolicyDriver(self, side, spec.policy)
                         for side, spec in scenario.sides.items()
                         if spec.policy.policy != "scripted"]
@@ -243,7 +249,7 @@ class Simulation:
 
     def harm_value(self, side: str, loss: Loss) -> float:
         """What ``loss`` to ``side``'s mission is worth to ``side`` (``sim.harm.value``)."""
-        return value(loss, self.baselines[side], self.scenario.sides[side].priorities)
+        return value(loss, self.baselines[side], self.priorities[side])
 
     @staticmethod
     def _detail(move: Move, origin: str, responds_to: str | None) -> str:

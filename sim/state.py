@@ -174,9 +174,11 @@ class Mission:
     #: The same measures indexed by move name, so lookups cost the same however many.
     _by_move: dict[str, dict[str, Measure]] = field(default_factory=dict, repr=False)
 
-    #: Restrictions in force and the sum of their severities, kept as they change.
+    #: Restrictions in force, the sum of their severities and of their harms (each as
+    #: estimated when made), kept as they change.
     restriction_count: int = 0
     restriction_severity: float = 0.0
+    restriction_harm: float = 0.0
 
     def add_measure(self, measure: Measure) -> None:
         """Put a measure in force on this mission."""
@@ -185,6 +187,7 @@ class Mission:
         if measure.is_restriction:
             self.restriction_count += 1
             self.restriction_severity += measure.move.severity
+            self.restriction_harm += measure.harm
 
     def remove_measure(self, measure: Measure) -> None:
         """Take a measure out of force."""
@@ -193,6 +196,7 @@ class Mission:
         if measure.is_restriction:
             self.restriction_count -= 1
             self.restriction_severity -= measure.move.severity
+            self.restriction_harm -= measure.harm
 
     @property
     def staff_local(self) -> int:

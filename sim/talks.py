@@ -1,31 +1,49 @@
-"""Talks: rounds on dates or at intervals that may settle irritants.
+"""Talks: rounds that may settle irritants, by a bargaining rule the record can support.
 
-A round takes each irritant on its agenda that has a measure in force (and
-``banking`` until both sides guarantee it, which a settlement does) and settles it with a
-probability: both sides must agree, and each agrees with probability
+What was chosen, and why. The record gives no utilities to fit an offer-and-counteroffer
+protocol (NegMAS's alternating offers) to; it gives which irritants each side put first,
+what blocked them, and what each round settled. So a round is one step of a simple,
+documented protocol, with every quantity measured by the model:
 
-    logistic(intercept + loss_weight * loss + tension_weight * tension
-             - recent_weight * hostile moves by the other side in the last 90 days
-             + negotiator_bonus * [its policy negotiates])
+1. **Demands.** Each side ranks the open irritants by the harm the other side's measures
+   under them do to its own mission (``sim.harm``, valued by its current priorities), or
+   as the scenario declares (the record: the US put staffing and visas first, Russia its
+   properties). Its first is its *top demand*.
+2. **Acceptance.** A side accepts a package (a set of irritants, settled by both sides
+   lifting their measures under them) only if, in this order:
 
-where ``loss`` is the share of its mission's starting staff it has lost: a
-side whose mission has lost more concedes more readily. A round of the record
-can fix its outcome with ``settle:`` instead. A settlement is a ``settle``
-move with origin ``talks``; each round is logged as a talks statement.
+   - *parity*: it is not asked to lift its measures under an irritant it holds until
+     parity (``parity``: the US's "parity first": not while its mission has less than
+     ``ratio`` of the other's staff);
+   - *veto*: no irritant in it needs a step the side cannot take yet (``vetoes``: the
+     congressional review the US needs before it returns the compounds);
+   - *linkage*: its top demand is in it, or sequenced by a roadmap agreed in an
+     earlier round;
+   - *gain*: what it gains (harm lifted from its mission) less ``concession_weight``
+     times what it gives (harm it lifts from the other's) is at least its reservation
+     point, drawn for the round: ``reservation`` + ``recent_weight`` per hostile move of
+     the other in the last 90 days + ``reservation_spread`` times a standard normal.
+3. **Choice.** Of the packages of at most ``steps_per_round`` irritants that both
+   accept, the round settles the one with the largest product of the two surpluses
+   (Nash's bargaining solution); none: no settlement, and the log says why each side
+   refused the natural offer (both top demands together).
+4. **Roadmap.** A round held under a leaders' mandate (a ``sim.shocks`` shock) that
+   leaves a top demand unsettled agrees a roadmap sequencing both top demands; it counts
+   from the next round, and a suspension of the talks voids it.
+5. A **proposal** (``proposal:`` on a round) puts one package to the other side, which
+   accepts or refuses it by the same rule; a round of the record can also fix its
+   outcome with ``settle:``.
 
-Why a rule and not a bargaining library such as NegMAS: NegMAS runs
-offer-and-counteroffer protocols between agents with utility functions over
-outcomes. The record gives no utilities to calibrate, only which irritants
-were settled and when; a two-sided acceptance probability with named,
-documented weights is what the data can support, is cheap enough for large
-ensembles, and keeps every run reproducible from one random stream.
+A settlement is a ``settle`` move with origin ``talks``; each round is logged as a
+talks statement saying what was settled or why not. The draws come from the run's
+``talks`` stream, two per side per drawn round, so a run stays reproducible.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from typing import TYPE_CHECKING
+import itertools
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -37,11 +55,15 @@ if TYPE_CHECKING:
     from sim.model import Simulation
 
 RECENT_DAYS = 90
-#: Largest size of the intercept and of each weight, in log-odds: at 40 a side already
-#: agrees (or refuses) with a chance within 1e-17 of certainty, so 100 leaves room to
-#: spare while keeping every sum finite.
-MAX_LOG_ODDS = 100
 ALL_IRRITANTS: list[Irritant] = list(IRRITANTS)  # type: ignore[arg-type]
+
+
+class Proposal(Strict):
+    """A package one side puts to the other."""
+
+    by: str = Field(description="side proposing")
+    package: list[Irritant] | Literal["all"] = Field(
+        description="irritants to settle, or `all` (everything open)")
 
 
 class TalksRound(Strict):
@@ -54,8 +76,38 @@ class TalksRound(Strict):
     settle: list[Irritant] | None = Field(
         default=None, description="known outcome: irritants settled ([] for none); "
         "omit to draw the outcome")
+    proposal: Proposal | None = Field(default=None,
+                                      description="a package one side proposes to the other")
     source: str | None = None
     note: str | None = None
+
+
+class Parity(Strict):
+    """Irritants a side will not settle while its mission is smaller than the other's."""
+
+    irritants: list[Irritant] = Field(default_factory=lambda: ["staffing", "visas"],
+                                      description="its measures under these stay until parity")
+    ratio: float = Field(default=0.9, gt=0, le=10,
+                         description="parity: its staff at least this share of the other's")
+
+
+class Veto(Strict):
+    """An irritant a side cannot settle until a step outside the talks is taken."""
+
+    irritant: Irritant
+    by: str = Field(default="legislative review", description="the step it needs")
+    cleared: dt.date | None = Field(default=None,
+                                    description="date the step is taken (none: not in the run)")
+    source: str | None = None
+
+
+class SideTalks(Strict):
+    """How one side negotiates."""
+
+    demands: list[Irritant] | None = Field(
+        default=None, description="its demands, first first (default: ranked by its harm)")
+    parity: Parity | None = Field(default=None, description="parity first, on what")
+    vetoes: list[Veto] = Field(default_factory=list, description="irritants under a veto")
 
 
 class Talks(Strict):
@@ -71,26 +123,22 @@ class Talks(Strict):
     until: dt.date | None = Field(default=None, description="no periodic round after this")
     agenda: list[Irritant] = Field(default_factory=lambda: list(ALL_IRRITANTS),
                                    description="irritants discussed")
-    intercept: float = Field(default=-1.0, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
-                             description="log-odds a side agrees, all else 0")
-    loss_weight: float = Field(default=3.0, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
-                               description="per share of the mission lost")
-    tension_weight: float = Field(default=0.02, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
-                                  description="per point of tension")
-    recent_weight: float = Field(default=0.5, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
-                                 description="per recent hostile move by the other")
-    negotiator_bonus: float = Field(default=1.0, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
-                                    description="if the side's policy negotiates")
-
-
-def _logistic(x: float) -> float:
-    """``1 / (1 + exp(-x))`` for any finite ``x``, without overflow: ``exp`` is only
-    taken of a number at most 0.
-    """
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    tiny = math.exp(x)
-    return tiny / (1.0 + tiny)
+    steps_per_round: int = Field(default=1, ge=1, le=len(ALL_IRRITANTS),
+                                 description="most irritants one round settles")
+    concession_weight: float = Field(
+        default=0.5, ge=0, le=10,
+        description="what a point of harm lifted from the other costs a side, against a "
+                    "point lifted from its own mission")
+    reservation: float = Field(default=0.0, ge=-100, le=100,
+                               description="least net gain a side accepts, in points of harm")
+    reservation_spread: float = Field(
+        default=0.25, ge=0, le=100,
+        description="spread (standard deviation) of each side's reservation in a round")
+    recent_weight: float = Field(
+        default=0.5, ge=0, le=100,
+        description="reservation raised per hostile move of the other in the last 90 days")
+    sides: dict[str, SideTalks] = Field(default_factory=dict,
+                                        description="how each side negotiates, by side")
 
 
 class TalksProcess:
@@ -99,7 +147,13 @@ class TalksProcess:
     def __init__(self, sim: Simulation, talks: Talks):
         self.sim, self.talks = sim, talks
         self.rng = sim.streams("talks")
-        self.start_staff = {s: m.staff_total for s, m in sim.missions.items()}
+        self.sides = {side: talks.sides.get(side, SideTalks()) for side in sim.missions}
+        #: Irritants sequenced by an agreed roadmap, and those agreed in the last round
+        #: (they count from the next).
+        self.roadmap: set[str] = set()
+        self._pending: set[str] = set()
+        self.suspended = False
+        self.mandate = False
         for talks_round in talks.rounds:
             sim.clock.at_day(sim.scenario.day(talks_round.date), self.hold, talks_round)
         if talks.every_days:
@@ -110,18 +164,7 @@ class TalksProcess:
                 sim.clock.at_day(day, self.hold, TalksRound(date=sim.scenario.date(day),
                                                       name="periodic round"))
 
-    def agreement(self, side: str) -> float:
-        """Chance that ``side`` agrees to settle an irritant now."""
-        t, sim = self.talks, self.sim
-        other = sim.scenario.other(side)
-        lost = max(0.0, 1.0 - sim.mission(side).staff_total / max(1, self.start_staff[side]))
-        tension = sum(m.restriction_severity for m in sim.missions.values())
-        recent = sum(1 for m in sim.measures if m.actor == other and m.is_restriction
-                     and sim.now - m.start <= RECENT_DAYS)
-        policy = sim.scenario.sides[side].policy
-        bonus = t.negotiator_bonus if policy.classifier.get("negotiates") else 0.0
-        return _logistic(t.intercept + t.loss_weight * lost + t.tension_weight * tension
-                         - t.recent_weight * recent + bonus)
+    # -- what is on the table -------------------------------------------------------
 
     def open_irritants(self, agenda: list[Irritant]) -> list[Irritant]:
         """Irritants on the agenda with something to settle."""
@@ -131,23 +174,156 @@ class TalksProcess:
         return [i for i in agenda if in_force & set(IRRITANTS[i])
                 or (i == "banking" and not guaranteed)]
 
-    def hold(self, talks_round: TalksRound) -> None:
-        """Hold a round: settle what is agreed, and log the round."""
+    def gains(self, side: str, irritant: str) -> float:
+        """Harm the other side's measures under ``irritant`` do to ``side``'s mission, as
+        ``side`` weighs it now.
+        """
         sim = self.sim
-        first, second = list(sim.missions)
+        return sum(sim.harm_value(side, m.loss) for m in sim.mission(side).restrictions()
+                   if m.move.settled_under == irritant and m.loss is not None)
+
+    def gives(self, side: str, irritant: str) -> float:
+        """Harm ``side``'s measures under ``irritant`` do to the other's mission, as the
+        other weighs it now: what settling it gives away.
+        """
+        return self.gains(self.sim.scenario.other(side), irritant)
+
+    def demands(self, side: str, open_: list[Irritant]) -> list[Irritant]:
+        """The side's demands among the open irritants, first first."""
+        declared = self.sides[side].demands
+        if declared is not None:
+            return [i for i in declared if i in open_]
+        ranked = sorted(open_, key=lambda i: -self.gains(side, i))
+        return [i for i in ranked if self.gains(side, i) > 0]
+
+    # -- deciding -------------------------------------------------------------------
+
+    def surplus(self, side: str, package: tuple[str, ...]) -> float:
+        """What the package is worth to the side: gains less the weighted concessions."""
+        weight = self.talks.concession_weight
+        return sum(self.gains(side, i) - weight * self.gives(side, i) for i in package)
+
+    def refusal(self, side: str, package: tuple[str, ...], top: str | None,
+                reservation: float) -> str | None:
+        """Why ``side`` refuses ``package``, in words, or None if it accepts."""
+        sim, spec = self.sim, self.sides[side]
+        other = sim.scenario.other(side)
+        parity = spec.parity
+        if parity is not None:
+            held = [i for i in package if i in parity.irritants and self.gives(side, i) > 0]
+            mine, theirs = sim.mission(side).staff_total, sim.mission(other).staff_total
+            if held and mine < parity.ratio * theirs:
+                return (f"parity first: it would lift its {', '.join(held)} measures while its "
+                        f"mission has {mine} staff to {other}'s {theirs} "
+                        f"({mine / max(1, theirs):.0%}; it asks {parity.ratio:.0%})")
+        for veto in spec.vetoes:
+            if veto.irritant in package and (veto.cleared is None or veto.cleared > sim.today):
+                return f"{veto.irritant} needs {veto.by} first"
+        if top is not None and top not in package and top not in self.roadmap:
+            return f"its top demand, {top}, is neither in it nor on an agreed roadmap"
+        value = self.surplus(side, package)
+        if value < reservation:
+            return f"it would gain {value:.1f} net, below its reservation of {reservation:.1f}"
+        return None
+
+    def reservation(self, side: str) -> float:
+        """The side's reservation point for this round (one draw from the talks stream)."""
+        t, sim = self.talks, self.sim
+        other = sim.scenario.other(side)
+        recent = sum(1 for m in sim.measures if m.actor == other and m.is_restriction
+                     and sim.now - m.start <= RECENT_DAYS)
+        return t.reservation + t.recent_weight * recent + t.reservation_spread * self.rng.normal()
+
+    def choose(self, open_: list[Irritant], tops: dict[str, str | None],
+               reservations: dict[str, float]) -> tuple[str, ...]:
+        """The package both accept with the largest product of surpluses (empty: none)."""
+        best: tuple[str, ...] = ()
+        best_product = -1.0
+        for size in range(1, min(self.talks.steps_per_round, len(open_)) + 1):
+            for package in itertools.combinations(open_, size):
+                if any(self.refusal(s, package, tops[s], reservations[s]) for s in tops):
+                    continue
+                product = 1.0
+                for side in tops:
+                    product *= self.surplus(side, package) - reservations[side]
+                if product > best_product:
+                    best, best_product = package, product
+        return best
+
+    # -- a round --------------------------------------------------------------------
+
+    def hold(self, talks_round: TalksRound) -> None:
+        """Hold a round: settle what is agreed, agree a roadmap, and log the round."""
+        name = talks_round.name or "talks"
+        if self.suspended:
+            self._log(talks_round, f"{name}: not held, the talks are suspended")
+            return
+        self.roadmap |= self._pending
+        self._pending = set()
         agenda = self.open_irritants(self.talks.agenda if talks_round.agenda is None
                                      else talks_round.agenda)
+        tops = {side: next(iter(self.demands(side, agenda)), None) for side in self.sides}
         if talks_round.settle is not None:
-            settled = [i for i in agenda if i in talks_round.settle]
+            settled: tuple[str, ...] = tuple(i for i in agenda if i in talks_round.settle)
+            why = ""
+        elif talks_round.proposal is not None:
+            settled, why = self._answer(talks_round.proposal, agenda, tops)
         else:
-            chance = self.agreement(first) * self.agreement(second)
-            settled = [i for i in agenda if self.rng.random() < chance]
-        note = f"{talks_round.name or 'talks'}: " + (
-            f"settled {', '.join(settled)}" if settled else "no settlement")
-        common = {"date": sim.today, "actor": first, "source": talks_round.source}
-        sim.apply(Statement(**common, kind="talks",
-                            note=note + (f". {talks_round.note}" if talks_round.note else "")),
-                  origin="talks", checked=True)
+            reservations = {side: self.reservation(side) for side in self.sides}
+            settled = self.choose(agenda, tops, reservations)
+            why = "" if settled else self._why_not(agenda, tops, reservations)
+        note = f"{name}: " + (f"settled {', '.join(settled)}" if settled else "no settlement")
+        note += f". {why}" if why else ""
+        self.roadmap -= set(settled)
+        note += self._agree_roadmap(tops, settled)
+        self._log(talks_round, note)
+        common = {"date": self.sim.today, "actor": next(iter(self.sides)),
+                  "source": talks_round.source}
         for irritant in settled:
-            sim.apply(Settle(**common, irritant=irritant, note=note), origin="talks",
-                      checked=True)
+            self.sim.apply(Settle(**common, irritant=irritant, note=f"{name}: settled"),
+                           origin="talks", checked=True)
+
+    def _answer(self, proposal: Proposal, agenda: list[Irritant], tops: dict[str, str | None]
+                ) -> tuple[tuple[str, ...], str]:
+        """The other side's answer to a proposal: the package, or why it refuses."""
+        package = tuple(agenda if proposal.package == "all"
+                        else [i for i in agenda if i in proposal.package])
+        other = self.sim.scenario.other(proposal.by)
+        why = self.refusal(other, package, tops[other], self.talks.reservation)
+        offer = f"{proposal.by} proposes settling {', '.join(package) or 'nothing'}"
+        return ((), f"{offer}; {other} refuses: {why}") if why else (package, offer)
+
+    def _why_not(self, agenda: list[Irritant], tops: dict[str, str | None],
+                 reservations: dict[str, float]) -> str:
+        """Why each side refused the natural offer: both top demands together."""
+        offer = tuple(i for i in agenda if i in tops.values())
+        if not offer:
+            return "nothing either side demands is open"
+        reasons = [f"{side} refuses {' + '.join(offer)}: {why}" for side in self.sides
+                   if (why := self.refusal(side, offer, tops[side], reservations[side]))]
+        return "; ".join(reasons) or f"{' + '.join(offer)} was not the best step"
+
+    def _agree_roadmap(self, tops: dict[str, str | None], settled: tuple[str, ...]) -> str:
+        """Under a mandate, sequence the top demands left unsettled (from the next round)."""
+        left = {t for t in tops.values() if t is not None and t not in settled}
+        if not self.mandate or not left or left <= self.roadmap:
+            return ""
+        self._pending = left
+        return f". Agreed a roadmap on {', '.join(sorted(left))}"
+
+    def _log(self, talks_round: TalksRound, note: str) -> None:
+        text = note + (f". {talks_round.note}" if talks_round.note else "")
+        self.sim.apply(Statement(date=self.sim.today, actor=next(iter(self.sides)),
+                                 kind="talks", source=talks_round.source, note=text),
+                       origin="talks", checked=True)
+
+    # -- outside events -------------------------------------------------------------
+
+    def suspend(self) -> None:
+        """Suspend the talks: no round is held and any roadmap is void."""
+        self.suspended = True
+        self.roadmap, self._pending = set(), set()
+
+    def resume(self) -> None:
+        """Resume the talks."""
+        self.suspended = False

@@ -145,7 +145,7 @@ def test_samples_over_the_limit(tmp_path):
     text = SMALL.replace("end: 2021-12-31", "end: 2219-12-31").replace(
         "seed: 7", "seed: 7\nsample_days: 1")
     assert problems(tmp_path, text) == [
-        "5: sample_days: 2,629,728 rows of timeseries.csv (73,048 samples, every day over 200 "
-        "years, of 36 rows each), about 79 MB written, and about 1.6 GB of memory and 20 s "
+        "5: sample_days: 2,702,776 rows of timeseries.csv (73,048 samples, every day over 200 "
+        "years, of 37 rows each), about 81 MB written, and about 1.6 GB of memory and 20 s "
         "to write and draw (allowed: at most 1,500,000 rows, about 900 MB: sample every 2 "
         "days or more, or shorten the horizon)"]

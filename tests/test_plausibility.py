@@ -256,8 +256,8 @@ def test_a_large_timeseries_is_warned_of_with_its_rows(make_scenario):
     """A century sampled every day is warned of at `sample_days` with the rows it writes."""
     scenario = make_scenario(end=dt.date(2119, 12, 31), sample_days=1)
     assert [w for w in scenario.warnings if w.startswith("sample_days")] == [
-        "sample_days: 1,314,864 rows of timeseries.csv (36,524 samples, every day over 100 "
-        "years, of 36 rows each), about 39 MB written, and about 789 MB of memory and 10 s "
+        "sample_days: 1,351,388 rows of timeseries.csv (36,524 samples, every day over 100 "
+        "years, of 37 rows each), about 41 MB written, and about 811 MB of memory and 10 s "
         "to write and draw (warned above 1,000,000 rows; the record replay writes about "
         "17,000): sample less often, or shorten the horizon"]
 

@@ -365,10 +365,12 @@ def test_a_misspelt_alias_is_suggested(tmp_path, capsys):
 
 
 def test_a_talks_weight_beyond_its_bound_is_refused(tmp_path, capsys):
-    """A talks intercept of -800 (whose logistic once overflowed) is refused with its bound."""
-    path = write(tmp_path, SMALL + "talks: {every_days: 30, intercept: -800}\n")
+    """A reservation of -800 points of harm (more than any package can be worth) is refused
+    with its bound.
+    """
+    path = write(tmp_path, SMALL + "talks: {every_days: 30, reservation: -800}\n")
     _, lines = validate(capsys, path)
-    assert lines == [f"error: {path}:20: talks.intercept: must be >= -100.0 (got -800)"]
+    assert lines == [f"error: {path}:20: talks.reservation: must be >= -100.0 (got -800)"]
 
 
 def test_a_talks_weight_that_is_not_a_number_is_refused(tmp_path, capsys):

@@ -41,7 +41,9 @@ from sim.scenario.plausibility import (
     warnings_for,
 )
 from sim.spec import STRICT, Strict, Triangular
-from sim.talks import MAX_LOG_ODDS, Talks
+from sim.relations import RelationsSpec
+from sim.shocks import Shock
+from sim.talks import Talks
 from sim.work import WorkSpec
 
 #: Most years from start to end. `end: 9999-12-31` would otherwise run for a minute and
@@ -63,6 +65,8 @@ MAX_ROWS = 1_500_000
 #: has about a hundred; each move is validated and cross-checked on its own, and a
 #: what-if of many files must not multiply them.
 MAX_MOVES = 20_000
+#: Most dated outside events in a scenario.
+MAX_SHOCKS = 1_000
 
 
 @dataclass(frozen=True)
@@ -287,6 +291,10 @@ class Scenario(_Strict):
     moves: list[MoveSpec] = Field(default_factory=list, max_length=MAX_MOVES,
                                   description="dated moves (see Moves); any order")
     talks: Talks = Field(default_factory=Talks, description="talks rounds and how they go")
+    relations: RelationsSpec = Field(default_factory=RelationsSpec,
+                                     description="how relations remember and forget")
+    shocks: list[Shock] = Field(default_factory=list, max_length=MAX_SHOCKS,
+                                description="dated events outside the missions")
 
     _file: str = PrivateAttr(default="")
     _sha256: str = PrivateAttr(default="")
@@ -403,6 +411,6 @@ LIMITS: list[tuple[str, str, str]] = [
      "included", "the record has about a hundred; each move is validated and checked on "
      "its own"),
     *[(limit.where, limit.bound, limit.why) for limit in POLICY_LIMITS],
-    ("`talks`: `intercept` and each weight", f"between -{MAX_LOG_ODDS} and {MAX_LOG_ODDS}",
-     "they are log-odds: at 40 a side's answer is already certain to within 1e-17"),
+    ("`shocks`", f"at most {MAX_SHOCKS:,}", "each is a dated event of the record, and is "
+     "logged like a move"),
 ]
