@@ -34,13 +34,13 @@ from sim.harm import Baseline, Loss, value
 from sim.metrics import Monitor
 from sim.moves import Move
 from sim.policies.driver import PolicyDriver
+from sim.relations import Relations
 from sim.scenario.checks import check_move, check_moves
 from sim.scenario.schema import Scenario, SideSpec
+from sim.shocks import schedule as schedule_shocks
 from sim.staffing import Staffing
 from sim.state import Measure, Mission, Post
 from sim.streams import Streams
-from sim.relations import Relations
-from sim.shocks import schedule as schedule_shocks
 from sim.talks import TalksProcess
 
 

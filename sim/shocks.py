@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from sim.model import Simulation
 
 
+TALKS_TEXT = {"suspend": "talks suspended", "resume": "talks resumed"}
+
+
 class Shock(Strict):
     """One dated event outside the missions."""
 
@@ -49,7 +52,7 @@ class Shock(Strict):
     def text(self) -> str:
         """What the shock does, for the event log."""
         parts = [f"relations {self.relations:+g}" if self.relations else "",
-                 {"suspend": "talks suspended", "resume": "talks resumed"}.get(self.talks or "", ""),
+                 TALKS_TEXT.get(self.talks or "", ""),
                  "mandate for talks" if self.mandate else "",
                  *(f"{side} priorities changed" for side in self.priorities)]
         return "; ".join(p for p in parts if p)

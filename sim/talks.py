@@ -26,7 +26,8 @@ documented protocol, with every quantity measured by the model:
 3. **Choice.** Of the packages of at most ``steps_per_round`` irritants that both
    accept, the round settles the one with the largest product of the two surpluses
    (Nash's bargaining solution); none: no settlement, and the log says why each side
-   refused the natural offer (both top demands together).
+   refused the natural offer (both top demands together, or the step worth most to the
+   two when a roadmap sequences them).
 4. **Roadmap.** A round held under a leaders' mandate (a ``sim.shocks`` shock) that
    leaves a top demand unsettled agrees a roadmap sequencing both top demands; it counts
    from the next round, and a suspension of the talks voids it.
@@ -295,13 +296,27 @@ class TalksProcess:
 
     def _why_not(self, agenda: list[Irritant], tops: dict[str, str | None],
                  reservations: dict[str, float]) -> str:
-        """Why each side refused the natural offer: both top demands together."""
-        offer = tuple(i for i in agenda if i in tops.values())
+        """Why each side refused the natural offer: both top demands together, or, when a
+        roadmap sequences them, the open step worth most to the two together.
+        """
+        offer = tuple(i for i in agenda if i in tops.values() and i not in self.roadmap)
         if not offer:
-            return "nothing either side demands is open"
+            steps = [i for i in agenda if i not in self.roadmap]
+            if not steps:
+                return "nothing open is off the roadmap"
+            offer = (max(steps, key=lambda i: self._closeness(i, tops, reservations)),)
         reasons = [f"{side} refuses {' + '.join(offer)}: {why}" for side in self.sides
                    if (why := self.refusal(side, offer, tops[side], reservations[side]))]
         return "; ".join(reasons) or f"{' + '.join(offer)} was not the best step"
+
+    def _closeness(self, irritant: str, tops: dict[str, str | None],
+                   reservations: dict[str, float]) -> tuple[bool, float]:
+        """How near a one-irritant step came to being accepted: first those refused only
+        for want of gain, then by the smaller of the two margins over the reservations.
+        """
+        step = (irritant,)
+        gain_only = all(self.refusal(s, step, tops[s], -float("inf")) is None for s in tops)
+        return gain_only, min(self.surplus(s, step) - reservations[s] for s in tops)
 
     def _agree_roadmap(self, tops: dict[str, str | None], settled: tuple[str, ...]) -> str:
         """Under a mandate, sequence the top demands left unsettled (from the next round)."""

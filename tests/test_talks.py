@@ -226,7 +226,8 @@ def test_a_proposal_is_answered_by_the_same_rule(make_scenario):
              "sides": {"A": {"parity": {"irritants": ["visas"], "ratio": 5}}}}
     refused = run_to(make_scenario, D(2020, 6, 2), talks=talks)
     [note] = round_notes(refused)
-    assert "B proposes settling visas, properties, banking, flights; A refuses: parity first" in note
+    assert "B proposes settling visas, properties, banking, flights; A refuses: parity " \
+           "first" in note
     assert settled(refused) == []
 
 

@@ -27,6 +27,7 @@ from sim.moves import MOVES
 from sim.planning import PlanningSpec
 from sim.policies import BY_NAME as POLICY_CLASSES
 from sim.policies import Policy, PolicySpec, Scripted
+from sim.relations import RelationsSpec
 from sim.scenario.plausibility import (
     EVENTS_PER_TOUR,
     MEMORY_PER_ROW,
@@ -40,9 +41,8 @@ from sim.scenario.plausibility import (
     timeseries_rows,
     warnings_for,
 )
-from sim.spec import STRICT, Strict, Triangular
-from sim.relations import RelationsSpec
 from sim.shocks import Shock
+from sim.spec import STRICT, Strict, Triangular
 from sim.talks import Talks
 from sim.work import WorkSpec
 
