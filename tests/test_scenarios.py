@@ -123,6 +123,27 @@ def test_grit_winds_down_the_restrictions_on_both_sides():
             > record("US", "staff_total", end))
 
 
+def test_grit_is_repaid_in_value_not_in_kind():
+    """Russia mirrors GRIT by value: the US lifting the 2016 expulsion of 35 (worth 5.7 to
+    Russia) is repaid by lifting its 2019 visa policy (worth 6.4 to the US), within a
+    factor of 1.5 either way, not by the expulsion of one deputy chief of mission (0.06)
+    that answering in kind lifts; and Russia's local-hire ban is lifted too.
+    """
+    sim = run("whatif-grit-2022.yaml")
+    made = list(sim.by_id.values())  # lifts too: they do not persist as measures
+    us_lift = next(m for m in made if m.move.move == "lift" and m.move.measure == "us-expel-2016")
+    repaid = [m for m in made if m.actor == "RU" and m.responds_to == us_lift.id]
+    lifted = [lifted for m in repaid for lifted in m.lifted]
+    assert [m.id for m in lifted] == ["ru-visa-2019"]
+    given, got = sum(m.harm for m in lifted), -us_lift.harm
+    assert (round(got, 1), round(given, 1)) == (5.7, 6.4)
+    assert 1 / 1.5 < given / got < 1.5
+    assert round(sim.by_id["ru-expel-dcm-2022"].harm, 2) == 0.06
+    assert sim.by_id["ru-local-ban-2021"].end is not None
+    # what Russia keeps: the 455 ceiling, worth 32.5 to the US, more than any one relief
+    assert [m.id for m in sim.mission("US").restrictions()] == ["ru-cap-455-2017"]
+
+
 def test_successful_2025_talks_lift_visa_flight_and_property_measures():
     """The April 2025 round settling five irritants lifts them both ways and helps staffing."""
     sim = run("whatif-talks-2025-succeed.yaml")

@@ -10,7 +10,7 @@ with the side's implementation error, and makes them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
@@ -42,6 +42,11 @@ class Observation:
     lifted: tuple[tuple[str, str], ...] = ()
     #: The move was itself an answer to one of this side's moves.
     answers_me: bool = False
+    #: What a hostile move takes from this side's mission, as this side values it
+    #: (``sim.harm``), misread by the same factor as ``size``.
+    harm: float = 0.0
+    #: What a concession gives back: the harm of the measures it lifted, misread alike.
+    relief: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,9 @@ class Intent:
     #: whose answer is to be lifted; with neither, the newest own measure of the kind.
     measure: str | None = None
     matches: str | None = None
+    #: Answer by value: for ``restrict``, make the instrument whose harm to the other side
+    #: is closest to this; for ``lift``, lift own measures worth about this in all.
+    value: float | None = None
 
 
 @dataclass
@@ -110,7 +118,12 @@ class Policy(BaseModel):
       ``{local_hire_ban: close_post}``;
     - ``answer_responses``: also answer hostile moves that were answers to one's
       own (otherwise an exchange ends once the other side has answered in kind);
-      concessions are always answered.
+      concessions are always answered;
+    - ``answer_by``: ``kind`` answers with the same instrument (or the one ``answers``
+      maps it to) and lifts the same kinds of measure; ``value`` answers with whichever
+      instrument's harm is closest to the harm received, and lifts own measures worth
+      about the relief received (``sim.policies.instruments``): sides that use different
+      instruments can still answer each other.
     """
 
     model_config = STRICT
@@ -127,6 +140,9 @@ class Policy(BaseModel):
         default_factory=dict, description="move answered -> instrument used instead")
     answer_responses: bool = Field(default=False,
                                    description="also answer the other's hostile answers")
+    answer_by: Literal["kind", "value"] = Field(
+        default="kind", description="answer with the same instrument (kind) or the one of "
+        "closest harm (value)")
 
     summary: ClassVar[str] = ""
     #: Axelrod-style metadata: does it use chance, how much history it uses,
@@ -147,13 +163,27 @@ class Policy(BaseModel):
         """Intents on the policy's own schedule (every ``check_days``)."""
         return []
 
+    def answer(self, seen: Observation) -> Intent:
+        """Answer a hostile move in kind or in value, as ``answer_by`` says."""
+        return self.in_value(seen) if self.answer_by == "value" else self.in_kind(seen)
+
     def in_kind(self, seen: Observation) -> Intent:
         """Answer a hostile move with the same instrument (or the mapped one) and size."""
         return Intent("restrict", self.answers.get(seen.move, seen.move), seen.size,
                       answers=seen.measure)
 
+    def in_value(self, seen: Observation) -> Intent:
+        """Answer a hostile move with the instrument whose harm is closest to the harm
+        received (the instrument in kind is kept for the log and for implementation error).
+        """
+        return replace(self.in_kind(seen), value=seen.harm)
+
     def reciprocate(self, seen: Observation) -> list[Intent]:
-        """Answer a concession in kind: lift the same kinds of one's own measures."""
+        """Answer a concession in kind (lift the same kinds of one's own measures) or, by
+        value, lift own measures worth about the relief received.
+        """
+        if self.answer_by == "value":
+            return [Intent("lift", answers=seen.measure, value=seen.relief)]
         if seen.lift_all:
             return [Intent("lift_all", answers=seen.measure)]
         return [Intent("lift", kind, answers=seen.measure, matches=lifted)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.moves import Statement
+from sim.moves import Lift, Statement
 from sim.policies.base import CONCILIATORY, HOSTILE, Intent, Observation, Policy, View
-from sim.policies.instruments import build_move
+from sim.policies.instruments import build_move, closest_in_value, lifts_in_value
 
 if TYPE_CHECKING:
     from sim.model import Simulation
@@ -59,17 +59,20 @@ class PolicyDriver:
             self._schedule(intent, answer=True)
 
     def perceive(self, measure: Measure) -> Observation:
-        """The move as this side reads it: its size scaled by misperception."""
+        """The move as this side reads it: its size, harm and relief scaled by one
+        misperception factor.
+        """
         move = measure.move
-        size = float(getattr(move, "count", 1))
+        factor = 1.0
         if self.policy.misperception > 0:
-            size *= math.exp(self.policy.misperception * self.rng["perceive"].normal())
+            factor = math.exp(self.policy.misperception * self.rng["perceive"].normal())
         lifted = tuple((m.id, m.move.move) for m in measure.lifted)
         return Observation(
-            measure=measure.id, move=move.move, size=size,
+            measure=measure.id, move=move.move, size=float(getattr(move, "count", 1)) * factor,
             hostile=move.move in HOSTILE, conciliatory=move.move in CONCILIATORY,
             lift_all=move.move == "lift_all", lifted=lifted,
             answers_me=measure.responds_to in self.mine,
+            harm=max(0.0, measure.harm) * factor, relief=max(0.0, -measure.harm) * factor,
         )
 
     def view(self) -> View:
@@ -107,24 +110,59 @@ class PolicyDriver:
         source = f"policy: {self.policy.policy}"
         if self._errs(intent):
             move = self._another_instrument(intent, source)
+            moves = [move] if move is not None else []
+        elif intent.value is not None:
+            moves = self._by_value(intent, source)
+            if not moves:
+                self._cannot_answer(intent, source)
         else:
             move = build_move(self.sim, self.side, intent, source)
-        if move is not None:
+            moves = [move] if move is not None else []
+            if not moves and intent.action == "restrict" and intent.answers:
+                self._cannot_answer(intent, source)
+        for move in moves:
             self.sim.apply(move, origin="policy", responds_to=intent.answers)
-        elif intent.action == "restrict" and intent.answers:
-            self._cannot_answer(intent, source)
+
+    def _by_value(self, intent: Intent, source: str) -> list[Move]:
+        """The moves that answer ``intent`` by value: the restriction of closest harm, or
+        the lifts of own measures worth about the relief received, each noting both values.
+        """
+        if intent.action == "restrict":
+            move = closest_in_value(self.sim, self.side, intent, source)
+            return [move] if move is not None else []
+        chosen = lifts_in_value(self.sim, self.side, intent.value or 0.0)
+        given = sum(m.harm for m in chosen)
+        note = (f"by value: received {intent.value or 0.0:.1f}, lifted {given:.1f} "
+                f"({', '.join(m.id for m in chosen)})")
+        note = f"{intent.note}; {note}" if intent.note else note
+        return [Lift(date=self.sim.today, actor=self.side, source=source, note=note,
+                     measure=m.id) for m in chosen]
 
     def _cannot_answer(self, intent: Intent, source: str) -> None:
         """An answer no instrument can make now is logged, not dropped without a word: the
         log then shows a side that wanted to answer and could not, and why.
         """
-        target = self.sim.mission(self.other)
-        held = [m for m in target.in_force(intent.instrument) if m.actor == self.side]
-        why = "it is already in force" if held else "it has nothing to act on now"
-        note = f"cannot answer with {intent.instrument}: {why}"
         self.sim.apply(Statement(date=self.sim.today, actor=self.side, kind="other",
-                                 source=source, note=note),
+                                 source=source, note=self._why_not(intent)),
                        origin="policy", responds_to=intent.answers)
+
+    def _why_not(self, intent: Intent) -> str:
+        """Why ``intent`` cannot be made now, for the log."""
+        target = self.sim.mission(self.other)
+        if intent.value is None:
+            held = [m for m in target.in_force(intent.instrument) if m.actor == self.side]
+            why = "it is already in force" if held else "it has nothing to act on now"
+            return f"cannot answer with {intent.instrument}: {why}"
+        received = f"received {intent.value:.1f}"
+        if intent.action == "restrict":
+            why = ("the move took nothing measurable" if intent.value <= 0 else
+                   "no instrument can take anything now")
+            return f"cannot answer by value ({received}): {why}"
+        mine = [m for m in target.measures.values()
+                if m.actor == self.side and m.is_restriction and m.harm > 0]
+        why = ("no own measure is worth about that" if mine else
+               "no own measure that takes anything is in force")
+        return f"cannot reciprocate by value ({received}): {why}"
 
     def _errs(self, intent: Intent) -> bool:
         """Whether the implementation error strikes this intent (statements never err)."""

@@ -59,6 +59,8 @@ class Grit(Policy):
     concession: it lifts its oldest measure still in force on the other side.
     It goes on whether or not the other side answers; once the other side
     makes a hostile move, it stops conceding and answers in kind from then on.
+    With ``answer_by: value`` its answers, and its return of the other side's
+    concessions, go by value: a concession of matching value.
 
     Names: GRIT (Graduated and Reciprocated Initiatives in Tension-reduction).
     Source: C. E. Osgood, *An Alternative to War or Surrender* (1962).
@@ -82,7 +84,7 @@ class Grit(Policy):
     def react(self, seen: Observation, view: View) -> list[Intent]:
         if seen.hostile:
             self._exploited = True
-            return [self.in_kind(seen)]
+            return [self.answer(seen)]
         return self.reciprocate(seen) if seen.conciliatory else []
 
     def tick(self, view: View) -> list[Intent]:
@@ -100,7 +102,8 @@ class Package(Policy):
 
     The side makes no hostile move and no partial concession: it answers
     only a complete lifting (the other side's ``lift_all``, or its last
-    restriction lifted) by lifting all of its own.
+    restriction lifted) by lifting all of its own; with ``answer_by: value``,
+    by lifting own measures worth about all the other side gave back.
 
     Names: package deal, issue linkage. Source: Tollison and Willett, "An
     economic theory of mutually advantageous issue linkages", *International
@@ -113,9 +116,20 @@ class Package(Policy):
     classifier = classify(stochastic=False, memory_depth=0, escalates=False,
                           negotiates=True)
 
+    _relief: float = PrivateAttr(default=0.0)
+
+    def reset(self) -> None:
+        self._relief = 0.0
+
     def react(self, seen: Observation, view: View) -> list[Intent]:
-        if seen.conciliatory and (seen.lift_all or view.restrictions_on_me == 0):
-            return [Intent("lift_all", answers=seen.measure, note="package: lifts everything")]
-        return []
+        if not seen.conciliatory:
+            return []
+        self._relief += seen.relief
+        if not (seen.lift_all or view.restrictions_on_me == 0):
+            return []
+        if self.answer_by == "value":
+            return [Intent("lift", answers=seen.measure, value=self._relief,
+                           note="package: lifts as much as it got back")]
+        return [Intent("lift_all", answers=seen.measure, note="package: lifts everything")]
 
 

@@ -2,12 +2,17 @@
 
 A policy says "restrict with a closure, size 1"; which post to close, or what
 ceiling gives parity, depends on the state, and each instrument's move class
-decides it (``Move.from_intent``).
+decides it (``Move.from_intent``). An answer by value ("restrict with harm 8")
+is the instrument whose harm to the other side is closest (``closest_in_value``);
+a concession by value, the own measures worth about what was given back
+(``lifts_in_value``). Harms are the model's estimates now (``sim.harm``), so both
+choices are deterministic and draw no random number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.moves import INSTRUMENTS, Lift, LiftAll, Move, Statement
@@ -16,6 +21,17 @@ from sim.policies.base import Intent
 
 if TYPE_CHECKING:
     from sim.model import Simulation
+    from sim.state import Measure
+
+
+@dataclass(frozen=True)
+class Valued:
+    """A candidate answer: the move and its harm to the other side, as that side values
+    it (``Simulation.harm_value``).
+    """
+
+    move: Move
+    harm: float
 
 
 def build_move(sim: Simulation, actor: str, intent: Intent, source: str,
@@ -60,3 +76,74 @@ def _measure_to_lift(sim: Simulation, actor: str, target: str, intent: Intent) -
         named = sim.mission(target).measures.get(intent.measure)
         return named.id if named is not None and named.actor == actor else None
     return mine[-1].id if mine else None
+
+
+def harm_of(sim: Simulation, move: Move, target: str) -> float:
+    """What ``move`` would take from ``target``'s mission if made now, as ``target``
+    values it.
+    """
+    return sim.harm_value(target, move.harm(sim.context, target))
+
+
+def candidates(sim: Simulation, actor: str, intent: Intent, source: str) -> list[Valued]:
+    """Every instrument the actor can use on the other side now, in catalogue order, with
+    its harm; an expulsion is sized so its harm comes closest to ``intent.value`` (each
+    person expelled takes the same share). Moves that would take nothing are left out:
+    they answer nothing.
+    """
+    target = sim.scenario.other(actor)
+    common: Common = {"date": sim.today, "actor": actor, "source": source,
+                      "note": intent.note or None}
+    found = []
+    for name, cls in INSTRUMENTS.items():
+        move = cls.from_intent(sim.context, common, target, 1.0)
+        if not isinstance(move, Move):
+            continue
+        harm = harm_of(sim, move, target)
+        if name == "expel" and harm > 0:
+            present = len(sim.mission(target).expats)
+            count = max(1, min(present, round((intent.value or 0.0) / harm)))
+            move = move.model_copy(update={"count": count})
+            harm = harm_of(sim, move, target)
+        if harm > 0:
+            found.append(Valued(move, harm))
+    return found
+
+
+def closest_in_value(sim: Simulation, actor: str, intent: Intent, source: str) -> Move | None:
+    """The instrument whose harm to the other side is closest to ``intent.value`` (the
+    first in catalogue order on a tie), its note stating both harms; None if the move
+    answered took nothing or no instrument can take anything now.
+    """
+    received = intent.value or 0.0
+    found = candidates(sim, actor, intent, source) if received > 0 else []
+    if not found:
+        return None
+    best = min(found, key=lambda c: abs(c.harm - received))  # min keeps the first tie
+    note = f"by value: received {received:.1f}, answered {best.harm:.1f} ({best.move.move})"
+    return best.move.model_copy(update={"note": f"{intent.note}; {note}" if intent.note
+                                        else note})
+
+
+def lifts_in_value(sim: Simulation, actor: str, value: float) -> list[Measure]:
+    """Own measures in force on the other side worth about ``value`` in all, by their
+    harm when made (``Measure.harm``).
+
+    The rule: repeatedly add the measure that brings the total closest to ``value``
+    (the oldest on a tie), for as long as one brings it closer. The first pick is the
+    single measure of closest value; more follow only while the total is short by more
+    than half the next one. Measures that took nothing are never picked.
+    """
+    target = sim.scenario.other(actor)
+    left = [m for m in sim.mission(target).measures.values()
+            if m.actor == actor and m.is_restriction and m.harm > 0]
+    chosen: list[Measure] = []
+    total = 0.0
+    while left:
+        best = min(left, key=lambda m: abs(total + m.harm - value))
+        if abs(total + best.harm - value) >= abs(total - value):
+            break
+        chosen.append(best)
+        left.remove(best)
+        total += best.harm
+    return chosen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import Field, PrivateAttr
@@ -26,7 +27,9 @@ class Mirror(Policy):
     An expulsion of ten is answered by an expulsion of ten (the size as
     perceived), a closure by a closure, unless ``answers`` maps the instrument
     to another. A lift is answered by lifting one's own measures of the same
-    kind; a lift of everything by lifting everything.
+    kind; a lift of everything by lifting everything. With ``answer_by: value``
+    each is answered by value instead: the instrument of closest harm, own
+    measures of about the value lifted.
 
     Names: tit-for-tat, strict reciprocity. Source: Axelrod, *The Evolution of
     Cooperation* (1984); in diplomacy, the "mirror response" the record shows
@@ -40,7 +43,7 @@ class Mirror(Policy):
 
     def react(self, seen: Observation, view: View) -> list[Intent]:
         if seen.hostile:
-            return [self.in_kind(seen)]
+            return [self.answer(seen)]
         if seen.conciliatory:
             return self.reciprocate(seen)
         return []
@@ -50,7 +53,8 @@ class Proportional(Mirror):
     """Answer each hostile move in kind with its size scaled by ``scale``.
 
     ``scale`` above 1 answers harder than hit (an expulsion of 10 met by 20),
-    below 1 softer. Concessions are reciprocated in kind.
+    below 1 softer; by value, the harm answered is the harm received times
+    ``scale``. Concessions are reciprocated as by ``mirror``.
 
     Names: proportional countermeasures. Source: International Law Commission,
     Articles on State Responsibility (2001), art. 51 ("commensurate with the
@@ -65,6 +69,9 @@ class Proportional(Mirror):
         base = super().in_kind(seen)
         return Intent("restrict", base.instrument, seen.size * self.scale, answers=seen.measure,
                       note=f"scaled x{self.scale:g}")
+
+    def in_value(self, seen: Observation) -> Intent:
+        return replace(super().in_value(seen), value=seen.harm * self.scale)
 
 
 class Generous(Mirror):
@@ -94,7 +101,8 @@ class Gradual(Policy):
 
     The answers come one lag apart; then the side proposes calm and lets
     hostile moves pass for ``calm_days`` (they still count towards n).
-    Concessions are reciprocated in kind.
+    Concessions are reciprocated as by ``mirror``; ``answer_by: value`` makes
+    each punishment the instrument of closest harm.
 
     Names: gradual. Source: Beaufils, Delahaye and Mathieu, "Our meeting with
     gradual" (ALife V, 1996).
@@ -123,9 +131,8 @@ class Gradual(Policy):
         if now < self._calm_until:
             return []
         n, lag = self._hostile_seen, self.lag_days
-        answer = self.answers.get(seen.move, seen.move)
-        intents = [Intent("restrict", answer, seen.size, delay=lag * (k + 1),
-                          answers=seen.measure, note=f"punishment {k + 1} of {n}")
+        answer = self.answer(seen)
+        intents = [replace(answer, delay=lag * (k + 1), note=f"punishment {k + 1} of {n}")
                    for k in range(n)]
         intents.append(Intent("statement", delay=lag * (n + 1), kind="proposal",
                               note="offers calm"))

@@ -204,3 +204,16 @@ class PolicyCase:
         else:
             assert len(runs) == 1, runs
         assert self.passive or any(runs), "the script drew no move: the check shows nothing"
+
+    def test_answer_by_value_draws_no_chance(self, make_scenario: MakeScenario) -> None:
+        """With ``answer_by: value`` the same seed makes the same moves, and a deterministic
+        policy the same moves (by kind and size) whatever the seed: choosing by value
+        draws no random number.
+        """
+        policy = self.cls(**{**self.params, "answer_by": "value"})
+        assert self.moves(make_scenario, policy, seed=3) == self.moves(make_scenario, policy,
+                                                                       seed=3)
+        if not self.cls.classifier["stochastic"]:
+            runs = {tuple(kinds(self.moves(make_scenario, policy, seed=seed)))
+                    for seed in self.seeds[:3]}
+            assert len(runs) == 1, runs
