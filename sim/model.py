@@ -35,7 +35,7 @@ from sim.metrics import Monitor
 from sim.moves import Move
 from sim.policies.driver import PolicyDriver
 from sim.relations import Relations
-from sim.scenario.checks import check_move, check_moves
+from sim.scenario.checks import check_move, check_moves, check_sides_named
 from sim.scenario.schema import Scenario, SideSpec
 from sim.shocks import schedule as schedule_shocks
 from sim.staffing import Staffing
@@ -152,9 +152,10 @@ class Simulation:
         #: Every measure id made or reserved by the file, so generated ids never clash.
         self.by_id: dict[str, Measure] = {}
         self._reserved = {move.id for move in scenario.moves if move.id}
-        problems = check_moves(scenario)
+        problems = [f"moves[{i}].{f}: {m}" for i, f, m in check_moves(scenario)]
+        problems += [f"{'.'.join(map(str, path))}: {m}" for path, m in check_sides_named(scenario)]
         if problems:  # a scenario built in code gets the same checks as a file
-            raise ParityUserError("; ".join(f"moves[{i}].{f}: {m}" for i, f, m in problems))
+            raise ParityUserError("; ".join(problems))
         for move in scenario.moves:
             self.clock.at(scenario.day(move.date), self._apply_scripted, move)
         for mission in self.missions.values():

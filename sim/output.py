@@ -20,12 +20,14 @@ import numpy as np
 
 from sim import __version__
 from sim.destination import staged
+from sim.harm import FUNCTIONS
 from sim.metrics import JOINT_METRICS, SIDE_METRICS
 from sim.model import Simulation
 
 TIMESERIES_HEADER = ("date", "side", "metric", "value")
 EVENTS_HEADER = ("date", "actor", "target", "move", "detail", "source", "origin")
-MEASURES_HEADER = ("id", "actor", "target", "move", "kind", "start", "end", "detail")
+MEASURES_HEADER = ("id", "actor", "target", "move", "kind", "start", "end", "detail", "harm",
+                   "harm_staff", "harm_work", "harm_consular", "harm_cost")
 
 
 def number(value: float) -> str:
@@ -58,14 +60,20 @@ def measure_rows(sim: Simulation) -> Iterator[tuple[str, ...]]:
     """Every measure that was in force, with the dates it started and ended.
 
     ``kind`` is ``restriction`` (on the other side's mission), ``own`` (a side's
-    measure on its own mission) or ``concession`` (restricts nothing).
+    measure on its own mission) or ``concession`` (restricts nothing). A restriction's
+    ``harm`` is its value to the target when made (``sim.harm``), and ``harm_*`` what it
+    took per function (people, diplomat-days a month, visas a month, thousands a year);
+    empty for the others.
     """
     for m in sim.measures:
         end = "" if m.end is None else sim.scenario.date(m.end).isoformat()
         kind = "own" if m.actor == m.target else ("restriction" if m.is_restriction
                                                   else "concession")
+        loss = m.loss
+        harms = (("",) * 5 if loss is None else
+                 (f"{m.harm:.3f}", *(f"{getattr(loss, f):.1f}" for f in FUNCTIONS)))
         yield (m.id, m.actor, m.target, m.move.move, kind,
-               sim.scenario.date(m.start).isoformat(), end, m.move.detail())
+               sim.scenario.date(m.start).isoformat(), end, m.move.detail(), *harms)
 
 
 def final_values(sim: Simulation) -> dict[str, dict[str, float | None]]:

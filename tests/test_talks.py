@@ -267,3 +267,15 @@ def test_periodic_rounds_draw_their_outcome_reproducibly(make_scenario):
     assert outcome(3) == outcome(3)
     assert outcome(3, reservation=100.0) == []
     assert any(outcome(seed) for seed in (1, 2, 3))
+
+
+def test_a_scenario_built_in_code_gets_the_same_side_checks(make_scenario):
+    """A proposal by a side the scenario does not have is refused before the run starts,
+    as a file's would be.
+    """
+    from sim.errors import ParityUserError
+
+    rounds = [{"date": ROUND, "proposal": {"by": "Z", "package": "all"}}]
+    with pytest.raises(ParityUserError, match=r"talks.rounds.0.proposal.by: no side 'Z' "
+                                              r"\(allowed: A, B\)"):
+        Simulation(make_scenario(talks={"rounds": rounds}), seed=1)

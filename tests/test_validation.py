@@ -458,3 +458,23 @@ def test_a_long_list_of_choices_is_cut_and_counted(tmp_path, capsys):
     listed = ", ".join(["capital", *(f"post{i}" for i in range(25))])
     assert lines == [f"error: {path}:119: moves[2].post: B has no post 'nowhere' (allowed: "
                      f"{listed} and 74 more)"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("talks: {sides: {UK: {demands: [visas]}}}\n",
+     "20: talks.sides.UK: no side 'UK' (allowed: A, B)"),
+    ("talks: {rounds: [{date: 2021-01-01, proposal: {by: FR, package: all}}]}\n",
+     "20: talks.rounds[0].proposal.by: no side 'FR' (allowed: A, B)"),
+    ("shocks: [{date: 2030-01-01, name: later}]\n",
+     "20: shocks[0].date: 2030-01-01 is outside the scenario (allowed: 2020-01-01 to "
+     "2021-12-31)"),
+    ("shocks: [{date: 2021-01-01, name: p, priorities: {DE: {cost: 2}}}]\n",
+     "20: shocks[0].priorities.DE: no side 'DE' (allowed: A, B)"),
+])
+def test_talks_and_shocks_name_the_scenarios_sides(tmp_path, capsys, text, message):
+    """A side the talks or a shock names must be one of the scenario's two; a shock falls
+    within the scenario.
+    """
+    path = write(tmp_path, SMALL + text)
+    _, lines = validate(capsys, path)
+    assert lines == [f"error: {path}:{message}"]

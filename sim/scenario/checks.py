@@ -177,3 +177,24 @@ def _unknown_lift(lift: Move, moves: list[tuple[int, Move]], earlier: list[str],
             return f"'{measure}' is made later, by {name(j)} on {move.date}"
     hint = did_you_mean(lift.measure, earlier)
     return f"no move before {lift.date} has id '{measure}'{hint}"
+
+
+def check_sides_named(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
+    """Sides the talks and shocks name must be the scenario's, and shocks fall within it:
+    ``(path, message)`` pairs.
+    """
+    sides = list(scenario.sides)
+    allowed = f"(allowed: {', '.join(sides)})"
+    named: list[tuple[tuple[str | int, ...], str]] = [
+        (("talks", "sides", side), side) for side in scenario.talks.sides]
+    named += [(("talks", "rounds", i, "proposal", "by"), r.proposal.by)
+              for i, r in enumerate(scenario.talks.rounds) if r.proposal is not None]
+    named += [(("shocks", i, "priorities", side), side)
+              for i, shock in enumerate(scenario.shocks) for side in shock.priorities]
+    problems = [(path, f"no side '{clip(side)}' {allowed}") for path, side in named
+                if side not in sides]
+    problems += [(("shocks", i, "date"), f"{shock.date} is outside the scenario (allowed: "
+                                         f"{scenario.start} to {scenario.end})")
+                 for i, shock in enumerate(scenario.shocks)
+                 if not scenario.start <= shock.date <= scenario.end]
+    return problems

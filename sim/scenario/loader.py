@@ -16,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 from sim.errors import ScenarioError
 from sim.moves import Move
 from sim.scenario import schema
-from sim.scenario.checks import Frame, check_moves
+from sim.scenario.checks import Frame, check_moves, check_sides_named
 from sim.scenario.extends import resolve
 from sim.scenario.messages import messages
 from sim.scenario.schema import MoveSpec, Scenario
@@ -76,6 +76,8 @@ def from_source(source: Source) -> Scenario:
             problems += messages(exc, source, Scenario, prefix=("moves", i))
     if scenario is not None:
         problems += _check_rounds(scenario, source)
+        problems += [f"{source.where(path)}: {source.dotted(path)}: {msg}"
+                     for path, msg in check_sides_named(scenario)]
     if frame is not None:
         problems += [f"{source.where(('moves', i, field))}: {source.dotted(('moves', i, field))}"
                      f": {msg}" for i, field, msg in check_moves(frame, moves, source.move_name)]
