@@ -14,11 +14,16 @@ if TYPE_CHECKING:
     from sim.errors import ParityUserError, ScenarioError
     from sim.model import Simulation
     from sim.moves import MOVES
+    from sim.api import Run, ensemble, load, run
     from sim.scenario import Scenario, load_scenario
 
 #: Where each public name lives.
 _PUBLIC = {
     "MOVES": "sim.moves",
+    "Run": "sim.api",
+    "ensemble": "sim.api",
+    "load": "sim.api",
+    "run": "sim.api",
     "ParityUserError": "sim.errors",
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.errors",
@@ -29,11 +34,15 @@ _PUBLIC = {
 __all__ = [
     "MOVES",
     "ParityUserError",
+    "Run",
     "Scenario",
     "ScenarioError",
     "Simulation",
     "__version__",
+    "ensemble",
+    "load",
     "load_scenario",
+    "run",
 ]
 
 

@@ -66,6 +66,10 @@ def _catch_interrupts() -> Any:
     def stop(signum: int, _frame: Any) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        evaluators = sys.modules.get("sim.evaluators")
+        if evaluators is not None:  # an ensemble's workers stop with it
+            with contextlib.suppress(Exception):
+                evaluators.stop_all()
         destination.abandon()
         with contextlib.suppress(Exception):
             sys.stdout.flush()
@@ -125,6 +129,16 @@ def _parser() -> argparse.ArgumentParser:
                      help="output directory (default: results/<scenario file name>/)")
     run.add_argument("--force", action="store_true", help="replace an existing output directory")
     run.add_argument("--no-figures", action="store_true", help="write tables only")
+    run.add_argument("--replications", type=int, default=None, metavar="N",
+                     help="run an ensemble of N replications (writes ensemble.csv and bands)")
+    run.add_argument("--workers", type=int, default=None, metavar="K",
+                     help="worker processes for an ensemble (default: the available cores)")
+    run.add_argument("--target-precision", type=float, default=None, metavar="P",
+                     help="add replications until the headline metrics' 95%% half-width is "
+                          "within P of their mean (e.g. 0.05)")
+    run.add_argument("--max-replications", type=int, default=10_000, metavar="M",
+                     help="most replications --target-precision may run (default: 10000)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(handler=_run)
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
@@ -162,6 +176,8 @@ def _run(args: argparse.Namespace) -> int:
         raise ParityUserError(f"--seed {args.seed}: must be a whole number >= 0")
     out_dir = args.out or Path("results") / args.scenario.stem
     check_destination(out_dir, args.force)
+    if args.replications is not None or args.target_precision is not None:
+        return _run_ensemble(args, scenario, out_dir)
     with staged(out_dir, args.force, command="run") as staging:
         sim = Simulation(scenario, seed=args.seed)
         started = time.perf_counter()
@@ -171,6 +187,95 @@ def _run(args: argparse.Namespace) -> int:
                                 timing={"sim_seconds": round(sim_seconds, 4)})
     _print_headlines(sim, out_dir, files, sim_seconds)
     return 0
+
+
+def _run_ensemble(args: argparse.Namespace, scenario: Scenario, out_dir: Path) -> int:
+    """``run --replications``: an ensemble, its first replication's usual files beside it."""
+    import numpy as np
+
+    from sim.destination import staged
+    from sim.ensemble import run_ensemble, write_ensemble_files
+    from sim.evaluators import Processes, Serial, available_cores
+    from sim.model import Simulation
+    from sim.output import write_run_files
+
+    n, workers = _ensemble_sizes(args)
+    seed = scenario.seed if args.seed is None else args.seed
+    evaluator = Serial() if (workers or available_cores()) == 1 else Processes(workers)
+    with staged(out_dir, args.force, command="run") as staging, _progress(args, n) as bar:
+        started = time.perf_counter()
+        summary = run_ensemble(scenario, n, seed=seed, evaluator=evaluator,
+                               target_precision=args.target_precision,
+                               max_replications=args.max_replications, progress=bar)
+        seconds = time.perf_counter() - started
+        first = Simulation(scenario, seed=np.random.SeedSequence(seed).spawn(1)[0]).run()
+        files = write_run_files(first, staging, figures=not args.no_figures)
+        precision = (summary.precise(args.target_precision)[1]
+                     if args.target_precision is not None else None)
+        files += write_ensemble_files(summary, scenario, staging, seed,
+                                      figures=not args.no_figures, precision=precision)
+    _print_ensemble(summary, scenario, seed, seconds, args.target_precision)
+    figures = sum(f.startswith("figures/") for f in files)
+    print(f"Wrote {out_dir}/: {', '.join(f for f in files if '/' not in f)}"
+          + (f" and {figures} figures in figures/" if figures else ""))
+    return 0
+
+
+#: Most replications one command may ask for.
+MAX_REPLICATIONS = 1_000_000
+
+
+def _ensemble_sizes(args: argparse.Namespace) -> tuple[int, int | None]:
+    """The replications to start with and the workers, checked."""
+    n = 10 if args.replications is None else args.replications
+    if not 1 <= n <= MAX_REPLICATIONS:
+        raise ParityUserError(f"--replications {n}: must be from 1 to {MAX_REPLICATIONS:,}")
+    if args.workers is not None and not 1 <= args.workers <= 1024:
+        raise ParityUserError(f"--workers {args.workers}: must be from 1 to 1024")
+    if args.target_precision is not None and not 0 < args.target_precision < 1:
+        raise ParityUserError(f"--target-precision {args.target_precision}: must be between 0 "
+                              "and 1 (0.05 is 5% of the mean)")
+    if not n <= args.max_replications <= MAX_REPLICATIONS:
+        raise ParityUserError(f"--max-replications {args.max_replications}: must be from "
+                              f"--replications ({n}) to {MAX_REPLICATIONS:,}")
+    return n, args.workers
+
+
+@contextlib.contextmanager
+def _progress(args: argparse.Namespace, total: int) -> Any:
+    """A progress bar on a terminal (tqdm), nothing otherwise or with ``--quiet``."""
+    if args.quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit="run", file=sys.stderr, leave=False) as bar:
+        def advance(done: int) -> None:
+            if bar.n + done > bar.total:
+                bar.total = bar.n + done
+            bar.update(done)
+
+        yield advance
+
+
+def _print_ensemble(summary: Any, scenario: Scenario, seed: int, seconds: float,
+                    target: float | None) -> None:
+    """The headline metrics at the end: mean and 95% interval, and the 90% band."""
+    import numpy as np
+
+    half, bands, last = summary.half_width(), summary.bands.values(), len(summary.layout.days) - 1
+    print(f"{scenario.name}: {summary.n} replications from seed {seed}, {scenario.start} to "
+          f"{scenario.end}, in {seconds:.2f} s"
+          + (f" (to within {target:.0%} of the mean)" if target is not None else ""))
+    for side in summary.layout.sides:
+        parts = []
+        for metric, unit in (("staff_total", "staff"), ("consular_output", "visas/month")):
+            cell = summary.layout.index(side, metric)[last]
+            mean, width = summary.mean[cell], half[cell]
+            interval = f" ± {width:.0f}" if np.isfinite(width) else ""
+            parts.append(f"{unit} {mean:.0f}{interval} (90% of runs {bands[0, cell]:.0f} to "
+                         f"{bands[2, cell]:.0f})")
+        print(f"  {side} ({scenario.sides[side].name}) at the end: " + "; ".join(parts))
 
 
 def _load(path: Path) -> Scenario:

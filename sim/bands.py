@@ -1,0 +1,77 @@
+"""Ensemble figures: each mission's median, its 90% band and a few sample paths.
+
+A single run's line hides how much another seed would move it; these figures show
+the spread across an ensemble's replications (``sim.ensemble``), one figure per metric
+with a line and band per mission (or one for the joint metrics).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from sim.metrics import JOINT_METRICS
+from sim.plots import (
+    JOINT_COLOUR,
+    axis_label,
+    format_date_axis,
+    new_figure,
+    save_figure,
+    side_colours,
+)
+
+if TYPE_CHECKING:
+    from sim.ensemble import Summary
+    from sim.scenario.schema import Scenario
+
+#: The metrics an ensemble draws, one figure each.
+BAND_METRICS = ("staff_total", "consular_output", "work_capacity", "tension")
+
+
+def plot_bands(summary: Summary, scenario: Scenario, metric: str) -> Figure:
+    """One metric across the ensemble: median, 90% band and the first sample paths."""
+    layout = summary.layout
+    dates = np.array([np.datetime64(scenario.date(int(d)), "D") for d in layout.days])
+    bands = summary.bands.values()
+    sides = ("both",) if metric in JOINT_METRICS else layout.sides
+    colours = {"both": JOINT_COLOUR, **side_colours(layout.sides)}
+    fig = new_figure(9, 4.5)
+    ax = fig.add_subplot()
+    handles: list[Line2D | Patch] = []
+    for side in sides:
+        cells = layout.index(side, metric)
+        colour = colours[side]
+        name = "both missions" if side == "both" else scenario.sides[side].name
+        ax.fill_between(dates, bands[0, cells], bands[2, cells], color=colour, alpha=0.2,
+                        linewidth=0)
+        for path in summary.paths:
+            ax.plot(dates, path[cells], color=colour, lw=0.5, alpha=0.5)
+        ax.plot(dates, bands[1, cells], color=colour, lw=2)
+        handles += [Line2D([], [], color=colour, lw=2, label=f"{name}: median"),
+                    Patch(color=colour, alpha=0.2, label=f"{name}: 90% of replications")]
+    handles.append(Line2D([], [], color="grey", lw=0.5,
+                          label=f"sample paths (first {len(summary.paths)} replications)"))
+    ax.legend(handles=handles, loc="best", fontsize=8, frameon=False)
+    ax.set_ylabel(axis_label(metric))
+    ax.grid(True, alpha=0.3)
+    format_date_axis(ax, (dates[0], dates[-1]))
+    ax.set_title(f"{scenario.name}: {metric.replace('_', ' ')} over {summary.n} "
+                 "replications")
+    return fig
+
+
+def write_band_figures(summary: Summary, scenario: Scenario, directory: Path) -> list[str]:
+    """Save the ensemble's figures under ``directory/figures/``; return their names."""
+    folder = directory / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    for metric in BAND_METRICS:
+        name = f"figures/ensemble-{metric}.png"
+        save_figure(plot_bands(summary, scenario, metric), directory / name)
+        names.append(name)
+    return names

@@ -1,0 +1,248 @@
+"""Ensembles: many replications of one scenario, summarised as they arrive.
+
+A run is one seed; a briefing needs to know how much another seed would change. An
+ensemble runs ``n`` replications, replication ``i`` seeded with child ``i`` of the
+ensemble's ``SeedSequence`` (spawned in the parent, so a replication's numbers depend
+only on the ensemble seed and its index, never on which worker ran it), and folds each
+replication into running statistics in index order: whatever the number of workers or
+the order they finish in, the same seed gives the same bytes, and memory does not grow
+with ``n`` (the mean and its t-interval by Welford's method, the bands by
+``sim.quantiles``, a few sample paths kept whole).
+
+The replications run on an evaluator (``sim.evaluators``): in this process, in local
+worker processes, or on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.metrics import JOINT_METRICS, SIDE_METRICS
+from sim.quantiles import Quantiles
+
+if TYPE_CHECKING:
+    from sim.evaluators import Evaluator
+    from sim.scenario.schema import Scenario
+
+#: The band quantiles: the 90% band and the median.
+BAND = (0.05, 0.5, 0.95)
+#: Replications whose whole paths are kept for the figures.
+SAMPLE_PATHS = 5
+#: The metrics ``target_precision`` watches at the end of the run, each with the absolute
+#: half-width that is precise enough for it however near zero its mean.
+HEADLINES: dict[str, float] = {"staff_total": 5.0, "consular_output": 50.0,
+                               "work_capacity": 50.0}
+ENSEMBLE_HEADER = ("date", "side", "metric", "mean", "ci_low", "ci_high", "p05", "p50", "p95",
+                   "n")
+
+
+def replicate(scenario: Scenario, seed: np.random.SeedSequence) -> np.ndarray:
+    """One replication's every sample, flattened: ``[sample, side, metric]`` then
+    ``[sample, joint metric]`` (see ``Layout``).
+    """
+    from sim.model import Simulation
+
+    sim = Simulation(scenario, seed=seed).run()
+    monitor = sim.monitor
+    return np.concatenate([monitor.side_values.ravel(), monitor.joint_values.ravel()])
+
+
+def replicate_chunk(scenario: Scenario, chunk: list[tuple[int, np.random.SeedSequence]]
+                    ) -> list[tuple[int, np.ndarray]]:
+    """Several replications in one task: fewer, larger messages between processes."""
+    return [(index, replicate(scenario, seed)) for index, seed in chunk]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a replication's flat array maps to dates, sides and metrics."""
+
+    days: np.ndarray
+    sides: tuple[str, ...]
+
+    @property
+    def side_cells(self) -> int:
+        return len(self.days) * len(self.sides) * len(SIDE_METRICS)
+
+    @property
+    def cells(self) -> int:
+        return self.side_cells + len(self.days) * len(JOINT_METRICS)
+
+    def index(self, side: str, metric: str) -> np.ndarray:
+        """Positions of one series (every sample) in the flat array."""
+        samples = np.arange(len(self.days))
+        if side == "both":
+            return self.side_cells + samples * len(JOINT_METRICS) + list(JOINT_METRICS).index(
+                metric)
+        width = len(self.sides) * len(SIDE_METRICS)
+        return (samples * width + self.sides.index(side) * len(SIDE_METRICS)
+                + list(SIDE_METRICS).index(metric))
+
+    def series(self) -> Iterator[tuple[str, str]]:
+        """Every ``(side, metric)`` in output order."""
+        for side in self.sides:
+            for metric in SIDE_METRICS:
+                yield side, metric
+        for metric in JOINT_METRICS:
+            yield "both", metric
+
+
+def layout_of(scenario: Scenario) -> Layout:
+    """The sample days and sides a run of ``scenario`` reports."""
+    end = scenario.day(scenario.end)
+    days = list(range(0, end + 1, scenario.sample_days))
+    if days[-1] != end:
+        days.append(end)
+    return Layout(np.asarray(days), tuple(scenario.sides))
+
+
+@dataclass
+class Summary:
+    """Running statistics of every cell: count, mean and sum of squared deviations."""
+
+    layout: Layout
+    n: int = 0
+    count: np.ndarray = field(init=False)
+    mean: np.ndarray = field(init=False)
+    squares: np.ndarray = field(init=False)
+    bands: Quantiles = field(init=False)
+    paths: list[np.ndarray] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        cells = self.layout.cells
+        self.count = np.zeros(cells, dtype=np.int64)
+        self.mean = np.zeros(cells)
+        self.squares = np.zeros(cells)
+        self.bands = Quantiles(BAND, cells)
+
+    def add(self, values: np.ndarray) -> None:
+        """Fold in the next replication (in index order)."""
+        seen = ~np.isnan(values)
+        self.count += seen
+        delta = np.where(seen, values - self.mean, 0.0)
+        self.mean += np.where(seen, delta / np.maximum(self.count, 1), 0.0)
+        self.squares += np.where(seen, delta * (values - self.mean), 0.0)
+        self.bands.add(values)
+        if len(self.paths) < SAMPLE_PATHS:
+            self.paths.append(values.copy())
+        self.n += 1
+
+    def half_width(self) -> np.ndarray:
+        """Half-width of each cell's 95% t-interval for the mean (NaN below two values)."""
+        from scipy.stats import t
+
+        n = self.count.astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sd = np.sqrt(self.squares / (n - 1))
+            return np.where(n >= 2, t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n),
+                            np.nan)
+
+    def precise(self, relative: float) -> tuple[bool, dict[str, float]]:
+        """Whether every headline metric at the end is within ``relative`` of its mean (or
+        its absolute floor), and each one's half-width over its mean.
+        """
+        half, last = self.half_width(), len(self.layout.days) - 1
+        ratios: dict[str, float] = {}
+        ok = True
+        for side in self.layout.sides:
+            for metric, floor in HEADLINES.items():
+                cell = self.layout.index(side, metric)[last]
+                mean, width = self.mean[cell], half[cell]
+                if self.count[cell] < 2 or math.isnan(width):
+                    ok = False
+                    continue
+                ratios[f"{side} {metric}"] = width / abs(mean) if mean else math.inf
+                ok &= bool(width <= max(relative * abs(mean), floor))
+        return ok, ratios
+
+
+def seeds(root: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
+    """The next ``n`` children of ``root``: spawning 10 then 5 gives children 10 to 14."""
+    return root.spawn(n)
+
+
+def run_ensemble(scenario: Scenario, replications: int, seed: int | None = None,
+                 evaluator: Evaluator | None = None, target_precision: float | None = None,
+                 max_replications: int = 10_000,
+                 progress: Callable[[int], None] | None = None) -> Summary:
+    """Run ``replications`` (and, with ``target_precision``, more, up to
+    ``max_replications``) and return their running summary.
+    """
+    from sim.evaluators import Serial
+
+    evaluator = evaluator or Serial()
+    root = np.random.SeedSequence(scenario.seed if seed is None else seed)
+    summary = Summary(layout_of(scenario))
+    batch = replications
+    while batch > 0:
+        start = summary.n
+        tasks = list(enumerate(seeds(root, batch), start=start))
+        for _, values in evaluator.ordered(scenario, tasks):
+            summary.add(values)
+            if progress is not None:
+                progress(1)
+        if target_precision is None:
+            break
+        ok, _ = summary.precise(target_precision)
+        batch = 0 if ok else min(max(summary.n // 2, 10), max_replications - summary.n)
+    return summary
+
+
+def ensemble_rows(summary: Summary, scenario: Scenario) -> Iterator[tuple[str, ...]]:
+    """The rows of ``ensemble.csv``, in ``timeseries.csv``'s order."""
+    from sim.output import number
+
+    layout, half = summary.layout, summary.half_width()
+    bands = summary.bands.values()
+    for row, day in enumerate(layout.days):
+        date = scenario.date(int(day)).isoformat()
+        for side, metric in layout.series():
+            cell = layout.index(side, metric)[row]
+            n = int(summary.count[cell])
+            mean = summary.mean[cell] if n else math.nan
+            low, high = mean - half[cell], mean + half[cell]
+            yield (date, side, metric, *(number(_tidy(v)) for v in (
+                mean, low, high, *bands[:, cell])), str(n))
+
+
+def write_ensemble_files(summary: Summary, scenario: Scenario, directory: Path,
+                         seed: int, figures: bool = True,
+                         precision: dict[str, float] | None = None) -> list[str]:
+    """Write ``ensemble.csv``, ``ensemble.json`` and (with ``figures``) the band figures."""
+    import csv
+    import io
+    import json
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ENSEMBLE_HEADER)
+    writer.writerows(ensemble_rows(summary, scenario))
+    record: dict[str, object] = {"scenario": scenario.name, "sha256": scenario.sha256,
+                                 "seed": seed, "replications": summary.n,
+                                 "band": list(BAND), "interval": "95% t-interval of the mean"}
+    if precision is not None:
+        record["half_width_over_mean"] = {k: round(v, 6) for k, v in precision.items()}
+    (directory / "ensemble.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    (directory / "ensemble.json").write_text(json.dumps(record, indent=2) + "\n",
+                                             encoding="utf-8")
+    names = ["ensemble.csv", "ensemble.json"]
+    if figures:
+        from sim.bands import write_band_figures
+
+        names += write_band_figures(summary, scenario, directory)
+    return names
+
+
+def _tidy(value: float) -> float:
+    """Round to the precision the CSV shows, so -0.0 and float noise print alike."""
+    return math.nan if math.isnan(value) else float(f"{value:.6g}") + 0.0
+
+
+__all__ = ["ENSEMBLE_HEADER", "Layout", "Summary", "ensemble_rows", "layout_of",
+           "replicate", "run_ensemble"]

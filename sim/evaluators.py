@@ -1,0 +1,125 @@
+"""Where replications run: in this process, in local worker processes, or on Dask.
+
+Every evaluator takes the same tasks, ``(index, SeedSequence)`` pairs, and yields their
+results in index order, whatever order its workers finish in; so an ensemble's bytes do
+not depend on the evaluator or on the number of workers (as in the EMA workbench, one
+call, interchangeable evaluators). Tasks travel in chunks, so a replication of a tenth of
+a second is not swamped by messages; at most a few chunks per worker are in flight, so
+the results waiting for an earlier one stay few.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from sim.ensemble import replicate, replicate_chunk
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
+
+Task = tuple[int, np.random.SeedSequence]
+Result = tuple[int, np.ndarray]
+
+#: Worker processes of the evaluators running now, stopped at once on Ctrl-C.
+_RUNNING: set[ProcessPoolExecutor] = set()
+
+
+class Evaluator(Protocol):
+    """Runs replications and yields ``(index, values)`` in index order."""
+
+    def ordered(self, scenario: Scenario, tasks: list[Task]) -> Iterator[Result]:
+        """Each task's result, in the order of the tasks' indices."""
+
+
+class Serial:
+    """Every replication in this process, one after the other."""
+
+    def ordered(self, scenario: Scenario, tasks: list[Task]) -> Iterator[Result]:
+        for index, seed in tasks:
+            yield index, replicate(scenario, seed)
+
+
+def available_cores() -> int:
+    """Cores this process may use (its CPU affinity where the system says)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def chunks(tasks: list[Task], size: int) -> list[list[Task]]:
+    """The tasks in consecutive chunks of ``size``."""
+    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them all and cleans up; a forked
+    worker drops the handlers it inherited (they belong to the command's output).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+class Processes:
+    """Replications in ``workers`` local processes: forked where the system can (they
+    start at once, and work from a notebook or a script read from stdin), else spawned.
+    """
+
+    def __init__(self, workers: int | None = None, chunk: int | None = None):
+        self.workers = max(1, workers or available_cores())
+        self.chunk = chunk
+
+    def ordered(self, scenario: Scenario, tasks: list[Task]) -> Iterator[Result]:
+        import multiprocessing
+
+        size = self.chunk or max(1, min(20, len(tasks) // (4 * self.workers) or 1))
+        pending = iter(chunks(tasks, size))
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_quiet_worker)
+        _RUNNING.add(pool)
+        try:
+            yield from _in_order(pending, lambda c: pool.submit(replicate_chunk, scenario, c),
+                                 window=2 * self.workers)
+        finally:
+            _RUNNING.discard(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_order(pending: Iterator[list[Task]], submit: Any, window: int) -> Iterator[Result]:
+    """Submit chunks ``window`` at a time; yield results in task order as they complete."""
+    in_flight: set[Future[list[Result]]] = set()
+    ready: dict[int, np.ndarray] = {}
+    expected: list[int] = []
+    for _ in range(window):
+        chunk = next(pending, None)
+        if chunk is None:
+            break
+        expected += [index for index, _ in chunk]
+        in_flight.add(submit(chunk))
+    position = 0
+    while in_flight:
+        done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+        for future in done:
+            ready.update(future.result())
+            chunk = next(pending, None)
+            if chunk is not None:
+                expected += [index for index, _ in chunk]
+                in_flight.add(submit(chunk))
+        while position < len(expected) and expected[position] in ready:
+            index = expected[position]
+            yield index, ready.pop(index)
+            position += 1
+
+
+def stop_all() -> None:
+    """Kill the worker processes of every evaluator running now (Ctrl-C)."""
+    for pool in list(_RUNNING):
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
