@@ -11,10 +11,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sim.api import Run, ensemble, load, run
     from sim.errors import ParityUserError, ScenarioError
     from sim.model import Simulation
     from sim.moves import MOVES
-    from sim.api import Run, ensemble, load, run
     from sim.scenario import Scenario, load_scenario
 
 #: Where each public name lives.

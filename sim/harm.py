@@ -89,7 +89,7 @@ NO_LOSS = Loss()
 
 @dataclass(frozen=True)
 class Baseline:
-    """A mission's functions at the start: what losses are shares of."""
+    """A mission's functions when a move is made: what its loss is a share of."""
 
     staff: float
     work: float
@@ -98,7 +98,7 @@ class Baseline:
 
     @classmethod
     def of(cls, spec: SideSpec, mission: Mission) -> Baseline:
-        """The mission's functions now (called once, when its staff are in place)."""
+        """The mission's functions now (at least 1 each, so a share is always defined)."""
         return cls(float(max(1, mission.staff_total)), max(1.0, work_capacity(spec, mission)),
                    max(1.0, capacity_per_month(spec, mission)),
                    max(1.0, running_cost(spec, mission)))

@@ -160,14 +160,11 @@ class Simulation:
             self.clock.at(scenario.day(move.date), self._apply_scripted, move)
         for mission in self.missions.values():
             self._staffing.staff_at_start(mission)
-        #: Each mission's functions at the start, what harm is a share of.
-        self.baselines = {side: Baseline.of(scenario.sides[side], mission)
-                          for side, mission in self.missions.items()}
         #: Each side's priorities now (a shock can change them).
         self.priorities = {side: spec.priorities for side, spec in scenario.sides.items()}
         self.relations = Relations(self, scenario.relations)
-        self.talks = TalksProcess(self, scenario.talks)
-        schedule_shocks(self, scenario.shocks)
+        schedule_shocks(self, scenario.shocks)  # before the talks: a shock comes before a
+        self.talks = TalksProcess(self, scenario.talks)  # round on the same day
         self.drivers = [PolicyDriver(self, side, spec.policy)
                         for side, spec in scenario.sides.items()
                         if spec.policy.policy != "scripted"]
@@ -233,7 +230,8 @@ class Simulation:
                           state=move.new_state(), responds_to=responds_to)
         if move.is_instrument() and target != move.actor:
             measure.loss = move.harm(self.context, target)
-            measure.harm = self.harm_value(target, measure.loss)
+            measure.baseline = self.functions(target)
+            measure.harm = self.harm_value(target, measure.loss, measure.baseline)
         self.by_id[measure.id] = measure
         self.log.append(LoggedMove(self.today, move.actor, target, move.move,
                                    self._detail(move, origin, responds_to), move.source or "",
@@ -248,9 +246,15 @@ class Simulation:
             observer(self, measure, origin)
         return measure
 
-    def harm_value(self, side: str, loss: Loss) -> float:
-        """What ``loss`` to ``side``'s mission is worth to ``side`` (``sim.harm.value``)."""
-        return value(loss, self.baselines[side], self.priorities[side])
+    def functions(self, side: str) -> Baseline:
+        """What ``side``'s mission has now: what a loss is a share of."""
+        return Baseline.of(self.scenario.sides[side], self.missions[side])
+
+    def harm_value(self, side: str, loss: Loss, baseline: Baseline | None = None) -> float:
+        """What ``loss`` to ``side``'s mission is worth to ``side`` by its priorities now, as
+        a share of the mission's functions when ``baseline`` was taken (default: now).
+        """
+        return value(loss, baseline or self.functions(side), self.priorities[side])
 
     @staticmethod
     def _detail(move: Move, origin: str, responds_to: str | None) -> str:

@@ -17,6 +17,8 @@ same bytes: callers fold replications in index order.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 #: Markers per quantile.
@@ -59,6 +61,11 @@ class Quantiles:
         for j in range(len(self.ps)):
             at = self.fraction[j] * (self.exact - 1)
             index = np.rint(at).astype(int)
+            for i in range(1, MARKERS):  # markers on distinct order statistics
+                index[i] = max(index[i], index[i - 1] + 1)
+            index[-1] = self.exact - 1
+            for i in range(MARKERS - 2, -1, -1):
+                index[i] = min(index[i], index[i + 1] - 1)
             self.height[j, rows] = ordered[:, index]
             self.position[j, rows] = index + 1.0
             self.desired[j, rows] = at + 1.0
@@ -93,14 +100,7 @@ class Quantiles:
         out = self.height[:, :, 2].copy()
         few = np.flatnonzero(self.count < self.exact)
         if few.size:
-            counts = self.count[few]
-            ordered = np.sort(self.kept[few], axis=1)  # NaN (not yet kept) sort last
-            last = np.maximum(counts - 1, 0)
-            rows = np.arange(few.size)
-            for j, p in enumerate(self.ps):
-                at = p * last
-                low = np.floor(at).astype(int)
-                high = np.minimum(low + 1, last)
-                lo, hi = ordered[rows, low], ordered[rows, high]
-                out[j, few] = np.where(counts > 0, lo + (hi - lo) * (at - low), np.nan)
+            with warnings.catch_warnings():  # a cell with no value yet is NaN, as it should
+                warnings.simplefilter("ignore", RuntimeWarning)
+                out[:, few] = np.nanquantile(self.kept[few], self.ps, axis=1)
         return out

@@ -17,9 +17,11 @@ from pydantic_core import PydanticUndefined
 
 from sim.consular import ConsularSpec
 from sim.costs import CostSpec
+from sim.harm import Priorities
 from sim.moves import MOVES, Move
 from sim.planning import AssignmentMonths, PlannedPost, PlanningSpec
 from sim.policies import POLICIES, Policy, aliases_of
+from sim.relations import RelationsSpec
 from sim.scenario import plausibility
 from sim.scenario.schema import (
     LIMITS,
@@ -32,7 +34,8 @@ from sim.scenario.schema import (
     TourYears,
     VisaPolicySpec,
 )
-from sim.talks import Talks, TalksRound
+from sim.shocks import Shock
+from sim.talks import Parity, Proposal, SideTalks, Talks, TalksRound, Veto
 from sim.work import WorkSpec
 
 INTRO = """\
@@ -70,8 +73,19 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("`planning.planned.<post id>`", PlannedPost, ""),
     ("`drop_moves`", DropMoves, "Only with `extends:`. A base move is dropped if its id is "
      "listed, or if it is dated on or after `from` and matches `actor` and `moves` when given."),
-    ("`talks`", Talks, ""),
+    ("`priorities`", Priorities, "How the side weighs its mission's four functions when it "
+     "measures a move's harm (`sim/harm.py`): the weights are normalised, so only their "
+     "ratios matter; all 0 is read as all equal."),
+    ("`talks`", Talks, "How a round decides is in docs/how-to/model-talks.md."),
     ("`talks.rounds[]`", TalksRound, ""),
+    ("`talks.rounds[].proposal`", Proposal, ""),
+    ("`talks.sides.<id>`", SideTalks, "What a side brings to the talks, keyed by its id."),
+    ("`talks.sides.<id>.parity`", Parity, ""),
+    ("`talks.sides.<id>.vetoes[]`", Veto, ""),
+    ("`relations`", RelationsSpec, "The state of relations, the metric `tension` "
+     "(`sim/relations.py`)."),
+    ("`shocks[]`", Shock, "Dated events outside the missions (`sim/shocks.py`). A shock's "
+     "`priorities` replace the side's whole set from its date: weights not given are 1."),
 ]
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.harm import Baseline, Loss
 
 EMBASSY = "embassy"
 CONSULATE = "consulate"
@@ -118,10 +121,12 @@ class Measure:
     token: int = 0
     #: Id of the other side's measure this one answers (policy moves), if any.
     responds_to: str | None = None
-    #: What the move took from the target's mission when made (``sim.harm.Loss``), and
-    #: its value to the target in percent of its functions; for a move that lifts
-    #: others, the relief: minus the harm of what it lifted.
-    loss: Any = None
+    #: What the move took from the target's mission when made (``sim.harm.Loss``), the
+    #: mission's functions then (``sim.harm.Baseline``), and its value to the target in
+    #: percent of those functions; for a move that lifts others, the relief: minus the
+    #: harm of what it lifted.
+    loss: Loss | None = None
+    baseline: Baseline | None = None
     harm: float = 0.0
 
     @property

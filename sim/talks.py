@@ -30,14 +30,17 @@ documented protocol, with every quantity measured by the model:
    two when a roadmap sequences them).
 4. **Roadmap.** A round held under a leaders' mandate (a ``sim.shocks`` shock) that
    leaves a top demand unsettled agrees a roadmap sequencing both top demands; it counts
-   from the next round, and a suspension of the talks voids it.
+   from the next round, which settles a step of the roadmap if it can (the rest of the
+   agenda only if none of its steps is acceptable), and a suspension of the talks voids
+   it.
 5. A **proposal** (``proposal:`` on a round) puts one package to the other side, which
    accepts or refuses it by the same rule; a round of the record can also fix its
    outcome with ``settle:``.
 
 A settlement is a ``settle`` move with origin ``talks``; each round is logged as a
 talks statement saying what was settled or why not. The draws come from the run's
-``talks`` stream, two per side per drawn round, so a run stays reproducible.
+``talks`` stream, one per side per drawn round (one for the side answering a proposal),
+so a run stays reproducible.
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ class Proposal(Strict):
 
     by: str = Field(description="side proposing")
     package: list[Irritant] | Literal["all"] = Field(
-        description="irritants to settle, or `all` (everything open)")
+        min_length=1, description="irritants to settle, or `all` (everything open)")
 
 
 class TalksRound(Strict):
@@ -79,6 +82,9 @@ class TalksRound(Strict):
         "omit to draw the outcome")
     proposal: Proposal | None = Field(default=None,
                                       description="a package one side proposes to the other")
+    demands: dict[str, list[Irritant]] | None = Field(
+        default=None, description="demands a side brings to this round, first first, by side "
+                                  "(they stand for later rounds)")
     source: str | None = None
     note: str | None = None
 
@@ -149,6 +155,8 @@ class TalksProcess:
         self.sim, self.talks = sim, talks
         self.rng = sim.streams("talks")
         self.sides = {side: talks.sides.get(side, SideTalks()) for side in sim.missions}
+        #: Each side's declared demands now (a round can state new ones).
+        self.declared = {side: spec.demands for side, spec in self.sides.items()}
         #: Irritants sequenced by an agreed roadmap, and those agreed in the last round
         #: (they count from the next).
         self.roadmap: set[str] = set()
@@ -180,7 +188,8 @@ class TalksProcess:
         ``side`` weighs it now.
         """
         sim = self.sim
-        return sum(sim.harm_value(side, m.loss) for m in sim.mission(side).restrictions()
+        return sum(sim.harm_value(side, m.loss, m.baseline)
+                   for m in sim.mission(side).restrictions()
                    if m.move.settled_under == irritant and m.loss is not None)
 
     def gives(self, side: str, irritant: str) -> float:
@@ -191,7 +200,7 @@ class TalksProcess:
 
     def demands(self, side: str, open_: list[Irritant]) -> list[Irritant]:
         """The side's demands among the open irritants, first first."""
-        declared = self.sides[side].demands
+        declared = self.declared[side]
         if declared is not None:
             return [i for i in declared if i in open_]
         ranked = sorted(open_, key=lambda i: -self.gains(side, i))
@@ -224,7 +233,8 @@ class TalksProcess:
             return f"its top demand, {top}, is neither in it nor on an agreed roadmap"
         value = self.surplus(side, package)
         if value < reservation:
-            return f"it would gain {value:.1f} net, below its reservation of {reservation:.1f}"
+            return (f"it would gain {value:.2f} net, below its reservation of "
+                    f"{reservation:.2f}")
         return None
 
     def reservation(self, side: str) -> float:
@@ -255,12 +265,13 @@ class TalksProcess:
 
     def hold(self, talks_round: TalksRound) -> None:
         """Hold a round: settle what is agreed, agree a roadmap, and log the round."""
-        name = talks_round.name or "talks"
+        name = talks_round.name or "round"
         if self.suspended:
             self._log(talks_round, f"{name}: not held, the talks are suspended")
             return
         self.roadmap |= self._pending
         self._pending = set()
+        self.declared.update(talks_round.demands or {})
         agenda = self.open_irritants(self.talks.agenda if talks_round.agenda is None
                                      else talks_round.agenda)
         tops = {side: next(iter(self.demands(side, agenda)), None) for side in self.sides}
@@ -271,7 +282,9 @@ class TalksProcess:
             settled, why = self._answer(talks_round.proposal, agenda, tops)
         else:
             reservations = {side: self.reservation(side) for side in self.sides}
-            settled = self.choose(agenda, tops, reservations)
+            on_map = [i for i in agenda if i in self.roadmap]  # the roadmap's steps first
+            settled = self.choose(on_map, tops, reservations) or self.choose(
+                agenda, tops, reservations)
             why = "" if settled else self._why_not(agenda, tops, reservations)
         note = f"{name}: " + (f"settled {', '.join(settled)}" if settled else "no settlement")
         note += f". {why}" if why else ""
@@ -290,21 +303,20 @@ class TalksProcess:
         package = tuple(agenda if proposal.package == "all"
                         else [i for i in agenda if i in proposal.package])
         other = self.sim.scenario.other(proposal.by)
-        why = self.refusal(other, package, tops[other], self.talks.reservation)
+        why = self.refusal(other, package, tops[other], self.reservation(other))
         offer = f"{proposal.by} proposes settling {', '.join(package) or 'nothing'}"
         return ((), f"{offer}; {other} refuses: {why}") if why else (package, offer)
 
     def _why_not(self, agenda: list[Irritant], tops: dict[str, str | None],
                  reservations: dict[str, float]) -> str:
         """Why each side refused the natural offer: both top demands together, or, when a
-        roadmap sequences them, the open step worth most to the two together.
+        roadmap sequences them, the step on the agenda that came closest.
         """
+        if not agenda:
+            return "nothing on the agenda is open"
         offer = tuple(i for i in agenda if i in tops.values() and i not in self.roadmap)
         if not offer:
-            steps = [i for i in agenda if i not in self.roadmap]
-            if not steps:
-                return "nothing open is off the roadmap"
-            offer = (max(steps, key=lambda i: self._closeness(i, tops, reservations)),)
+            offer = (max(agenda, key=lambda i: self._closeness(i, tops, reservations)),)
         reasons = [f"{side} refuses {' + '.join(offer)}: {why}" for side in self.sides
                    if (why := self.refusal(side, offer, tops[side], reservations[side]))]
         return "; ".join(reasons) or f"{' + '.join(offer)} was not the best step"

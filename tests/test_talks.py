@@ -141,17 +141,17 @@ def test_a_package_both_gain_from_is_settled(make_scenario):
 
 
 def test_the_round_settles_the_step_with_the_largest_product_of_surpluses(make_scenario):
-    """With one step a round, of visas and a linked package, the round settles the one with
-    the largest product of the two sides' surpluses (Nash's solution).
+    """Of two acceptable steps, one worth 10 to A and 0.5 to B (sum 10.5, product 5) and one
+    worth 3 to each (sum 6, product 9), the round settles the second: Nash's solution,
+    not the largest total.
     """
-    talks = {**EXACT, "rounds": [{"date": ROUND, "name": "r"}]}
-    sim = run_to(make_scenario, ROUND, talks=talks)
-    open_ = sim.talks.open_irritants(sim.talks.talks.agenda)
-    tops = {s: None for s in ("A", "B")}
-    best = sim.talks.choose(open_, tops, {"A": 0.0, "B": 0.0})
-    products = {(i,): sim.talks.surplus("A", (i,)) * sim.talks.surplus("B", (i,))
-                for i in open_ if min(sim.talks.surplus(s, (i,)) for s in "AB") >= 0}
-    assert best == max(products, key=products.get) == ("visas",)
+    sim = run_to(make_scenario, ROUND, talks=EXACT)
+    worth = {("visas",): {"A": 10.0, "B": 0.5}, ("flights",): {"A": 3.0, "B": 3.0}}
+    sim.talks.surplus = lambda side, package: worth.get(package, {}).get(side, -1.0)
+    sim.talks.refusal = lambda side, package, top, reservation: (
+        None if package in worth else "not acceptable")
+    tops = {"A": None, "B": None}
+    assert sim.talks.choose(["visas", "flights"], tops, {"A": 0.0, "B": 0.0}) == ("flights",)
 
 
 def test_parity_first_keeps_a_smaller_mission_from_lifting_its_staffing_measures(make_scenario):

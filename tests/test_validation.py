@@ -478,3 +478,24 @@ def test_talks_and_shocks_name_the_scenarios_sides(tmp_path, capsys, text, messa
     path = write(tmp_path, SMALL + text)
     _, lines = validate(capsys, path)
     assert lines == [f"error: {path}:{message}"]
+
+
+def test_a_veto_cleared_outside_the_scenario_is_refused(tmp_path, capsys):
+    """A veto cleared before the start would never have held, after the end never clears:
+    both are mistakes, and the message says how to write a veto never cleared.
+    """
+    text = ("talks: {sides: {A: {vetoes: [{irritant: visas, cleared: 2030-01-01}]}}}\n")
+    path = write(tmp_path, SMALL + text)
+    _, lines = validate(capsys, path)
+    assert lines == [f"error: {path}:20: talks.sides.A.vetoes[0].cleared: 2030-01-01 is outside "
+                     "the scenario (allowed: 2020-01-01 to 2021-12-31; leave it out for a veto "
+                     "never cleared)"]
+
+
+def test_an_empty_proposal_is_refused(tmp_path, capsys):
+    """A proposal of nothing is a mistake, not a round."""
+    path = write(tmp_path, SMALL + "talks: {rounds: [{date: 2021-01-01, proposal: "
+                                   "{by: A, package: []}}]}\n")
+    code, lines = validate(capsys, path)
+    assert code == 2 and len(lines) == 1
+    assert "talks.rounds[0].proposal.package" in lines[0]

@@ -97,8 +97,10 @@ class VisaPolicy(Move):
         leaves the difference unfilled for the year (``sim.harm``).
         """
         spec, mission = ctx.spec(target), ctx.mission(target)
-        extra = visa_days(spec, self) - visa_days(spec, host_visa_policy(spec, mission))
-        loss = vacant(spec, mission, min(365.25, extra))
+        year = 365.25  # a replacement not there in a year counts as a position lost
+        extra = (min(year, visa_days(spec, self))
+                 - min(year, visa_days(spec, host_visa_policy(spec, mission))))
+        loss = vacant(spec, mission, extra)
         if self.quota is not None:
             short = rotations_per_year(spec, mission) - self.quota
             if short > loss.staff:

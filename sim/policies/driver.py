@@ -132,7 +132,7 @@ class PolicyDriver:
             return [move] if move is not None else []
         chosen = lifts_in_value(self.sim, self.side, intent.value or 0.0)
         given = sum(m.harm for m in chosen)
-        note = (f"by value: received {intent.value or 0.0:.1f}, lifted {given:.1f} "
+        note = (f"by value: received {intent.value or 0.0:.2f}, lifted {given:.2f} "
                 f"({', '.join(m.id for m in chosen)})")
         note = f"{intent.note}; {note}" if intent.note else note
         return [Lift(date=self.sim.today, actor=self.side, source=source, note=note,
@@ -153,14 +153,15 @@ class PolicyDriver:
             held = [m for m in target.in_force(intent.instrument) if m.actor == self.side]
             why = "it is already in force" if held else "it has nothing to act on now"
             return f"cannot answer with {intent.instrument}: {why}"
-        received = f"received {intent.value:.1f}"
+        received = f"received {intent.value:.2f}"
         if intent.action == "restrict":
             why = ("the move took nothing measurable" if intent.value <= 0 else
                    "no instrument can take anything now")
             return f"cannot answer by value ({received}): {why}"
         mine = [m for m in target.measures.values()
                 if m.actor == self.side and m.is_restriction and m.harm > 0]
-        why = ("no own measure is worth about that" if mine else
+        why = ("the concession gave back nothing measurable" if intent.value <= 0.005 else
+               "no own measure is worth about that" if mine else
                "no own measure that takes anything is in force")
         return f"cannot reciprocate by value ({received}): {why}"
 

@@ -113,7 +113,7 @@ class Package(Policy):
 
     policy: Literal["package"] = "package"
     summary = "lift everything if the other side lifts everything"
-    classifier = classify(stochastic=False, memory_depth=0, escalates=False,
+    classifier = classify(stochastic=False, memory_depth=-1, escalates=False,
                           negotiates=True)
 
     _relief: float = PrivateAttr(default=0.0)
@@ -128,7 +128,8 @@ class Package(Policy):
         if not (seen.lift_all or view.restrictions_on_me == 0):
             return []
         if self.answer_by == "value":
-            return [Intent("lift", answers=seen.measure, value=self._relief,
+            relief, self._relief = self._relief, 0.0  # repaid: the next package starts afresh
+            return [Intent("lift", answers=seen.measure, value=relief,
                            note="package: lifts as much as it got back")]
         return [Intent("lift_all", answers=seen.measure, note="package: lifts everything")]
 

@@ -120,7 +120,7 @@ def closest_in_value(sim: Simulation, actor: str, intent: Intent, source: str) -
     if not found:
         return None
     best = min(found, key=lambda c: abs(c.harm - received))  # min keeps the first tie
-    note = f"by value: received {received:.1f}, answered {best.harm:.1f} ({best.move.move})"
+    note = f"by value: received {received:.2f}, answered {best.harm:.2f} ({best.move.move})"
     return best.move.model_copy(update={"note": f"{intent.note}; {note}" if intent.note
                                         else note})
 

@@ -180,8 +180,8 @@ def _unknown_lift(lift: Move, moves: list[tuple[int, Move]], earlier: list[str],
 
 
 def check_sides_named(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
-    """Sides the talks and shocks name must be the scenario's, and shocks fall within it:
-    ``(path, message)`` pairs.
+    """Sides the talks and shocks name must be the scenario's, and their dates (a shock's,
+    a veto's clearing) fall within it: ``(path, message)`` pairs.
     """
     sides = list(scenario.sides)
     allowed = f"(allowed: {', '.join(sides)})"
@@ -191,10 +191,19 @@ def check_sides_named(scenario: Scenario) -> list[tuple[tuple[str | int, ...], s
               for i, r in enumerate(scenario.talks.rounds) if r.proposal is not None]
     named += [(("shocks", i, "priorities", side), side)
               for i, shock in enumerate(scenario.shocks) for side in shock.priorities]
+    named += [(("talks", "rounds", i, "demands", side), side)
+              for i, r in enumerate(scenario.talks.rounds) for side in r.demands or {}]
     problems = [(path, f"no side '{clip(side)}' {allowed}") for path, side in named
                 if side not in sides]
-    problems += [(("shocks", i, "date"), f"{shock.date} is outside the scenario (allowed: "
-                                         f"{scenario.start} to {scenario.end})")
-                 for i, shock in enumerate(scenario.shocks)
-                 if not scenario.start <= shock.date <= scenario.end]
+    dated: list[tuple[tuple[str | int, ...], dt.date]] = [
+        (("shocks", i, "date"), shock.date) for i, shock in enumerate(scenario.shocks)]
+    dated += [(("talks", "sides", side, "vetoes", i, "cleared"), veto.cleared)
+              for side, spec in scenario.talks.sides.items()
+              for i, veto in enumerate(spec.vetoes) if veto.cleared is not None]
+    problems += [(path, f"{day} is outside the scenario (allowed: {scenario.start} to "
+                        f"{scenario.end}; leave it out for a veto never cleared)"
+                  if "cleared" in path else
+                  f"{day} is outside the scenario (allowed: {scenario.start} to "
+                  f"{scenario.end})")
+                 for path, day in dated if not scenario.start <= day <= scenario.end]
     return problems

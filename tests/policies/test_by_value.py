@@ -43,7 +43,7 @@ def test_ban_it_cannot_mirror_is_answered_by_the_instrument_of_closest_harm(make
     [answer] = policy_rows(sim)
     assert answer.move == "expel"
     assert answer.detail == ("count=18 notice_days=7; answers bban; "
-                             "by value: received 16.9, answered 16.9 (expel)")
+                             "by value: received 16.94, answered 16.88 (expel)")
     assert round(harm(sim, "bban"), 1) == 16.9
     assert abs(harm(sim, "A-expel-1") - harm(sim, "bban")) < 0.1
 
@@ -57,8 +57,8 @@ def test_ban_in_kind_would_take_nothing(make_scenario):
 
 
 def test_expulsion_of_ten_answered_by_an_expulsion_of_close_harm(make_scenario):
-    """B expels 10 of A's 120 expatriates (harm 4.8 to A). By value A expels 5 of B's 80
-    (harm 4.5 to B): each of B's people is a larger share of its smaller mission. The
+    """B expels 10 of A's 120 expatriates (harm 4.88 to A). By value A expels 5 of B's 80
+    (harm 4.51 to B): each of B's people is a larger share of its smaller mission. The
     answer's harm is within half the harm of one person expelled (0.45) of the harm
     received, the closest an expulsion can come.
     """
@@ -66,7 +66,7 @@ def test_expulsion_of_ten_answered_by_an_expulsion_of_close_harm(make_scenario):
     sim = play(make_scenario, BY_VALUE, script)
     [answer] = policy_rows(sim)
     assert answer.detail == ("count=5 notice_days=7; answers bx; "
-                             "by value: received 4.8, answered 4.5 (expel)")
+                             "by value: received 4.88, answered 4.51 (expel)")
     one_person = harm(sim, "A-expel-1") / 5
     assert round(one_person, 2) == 0.9
     assert abs(harm(sim, "A-expel-1") - harm(sim, "bx")) <= one_person / 2
@@ -80,7 +80,7 @@ def test_small_harm_answered_by_a_small_instrument(make_scenario):
     sim = play(make_scenario, BY_VALUE, script)
     [answer] = policy_rows(sim)
     assert answer.move == "tenure_limit"
-    assert answer.detail.endswith("answers bs; by value: received 0.3, answered 0.3 "
+    assert answer.detail.endswith("answers bs; by value: received 0.29, answered 0.34 "
                                   "(tenure_limit)")
     assert round(harm(sim, "A-tenure_limit-1"), 2) == 0.34
 
@@ -93,12 +93,12 @@ def test_a_move_that_took_nothing_is_not_answered_and_the_log_says_so(make_scena
               {"date": D(2020, 4, 1), "move": "travel_notice", "days": 2, "id": "bn2"}]
     rows = versus(make_scenario, BY_VALUE, script)
     assert [row.move for row in rows] == ["expel", "statement"]
-    assert rows[1].detail == ("other: cannot answer by value (received 0.0): the move took "
+    assert rows[1].detail == ("other: cannot answer by value (received 0.00): the move took "
                               "nothing measurable; answers bn2")
 
 
 #: B's ban on A (before A's policy starts), A's three scripted measures on B, and in
-#: September B lifting its ban: a relief of 16.9 to A.
+#: September B lifting its ban: a relief of 17.08 to A.
 CONCESSION: list[dict[str, Any]] = [
     {"date": D(2020, 2, 1), "move": "local_hire_ban", "id": "bban"},
     {"date": MARCH, "actor": "A", "move": "expel", "count": 10, "id": "ax10"},
@@ -109,18 +109,18 @@ CONCESSION: list[dict[str, Any]] = [
 
 
 def test_concession_reciprocated_by_value(make_scenario):
-    """B lifts its ban (relief 16.9 to A). A has no ban to lift in kind; by value it lifts
-    the measure of closest value first (ax10, 9.0), then adds those that bring the
-    total closer (ax5, 4.3; abank, 2.0): 15.3 in all, each lift stating both values.
+    """B lifts its ban (relief 17.08 to A). A has no ban to lift in kind; by value it lifts
+    the measure of closest value first (ax10, 9.14), then adds those that bring the
+    total closer (ax5, 5.13; abank, 2.50): 16.77 in all, each lift stating both values.
     """
     policy = {**BY_VALUE, "start": D(2020, 6, 1)}
     sim = play(make_scenario, policy, CONCESSION)
     rows = policy_rows(sim)
     assert kinds(rows) == [("lift", "measure=ax10"), ("lift", "measure=ax5"),
                            ("lift", "measure=abank")]
-    assert all(row.detail.endswith("answers B-lift-1; by value: received 16.9, lifted 15.3 "
+    assert all(row.detail.endswith("answers B-lift-1; by value: received 17.08, lifted 16.77 "
                                    "(ax10, ax5, abank)") for row in rows)
-    assert [round(harm(sim, m), 1) for m in ("ax10", "ax5", "abank")] == [9.0, 4.3, 2.0]
+    assert [round(harm(sim, m), 2) for m in ("ax10", "ax5", "abank")] == [9.14, 5.13, 2.5]
 
 
 def test_concession_in_kind_returns_nothing_without_the_same_kind(make_scenario):
@@ -130,7 +130,7 @@ def test_concession_in_kind_returns_nothing_without_the_same_kind(make_scenario)
 
 
 def test_concession_by_value_never_lifts_far_more_than_received(make_scenario):
-    """With only an expulsion of 20 (18.0 to B) in force, a relief of 2.4 (B's expulsion
+    """With only an expulsion of 20 (18.3 to B) in force, a relief of 2.5 (B's expulsion
     of 5 lifted) is not repaid: lifting it would overshoot by more than nothing falls
     short, and the log says so.
     """
@@ -138,18 +138,18 @@ def test_concession_by_value_never_lifts_far_more_than_received(make_scenario):
               {"date": MARCH, "actor": "A", "move": "expel", "count": 20, "id": "ax20"},
               {"date": D(2020, 9, 1), "move": "lift", "measure": "bx5"}]
     sim = play(make_scenario, {**BY_VALUE, "start": D(2020, 6, 1)}, script)
-    assert (round(harm(sim, "ax20"), 1), round(harm(sim, "bx5"), 1)) == (18.0, 2.4)
+    assert (round(harm(sim, "ax20"), 1), round(harm(sim, "bx5"), 1)) == (18.3, 2.5)
     [row] = policy_rows(sim)
     assert row.move == "statement"
-    assert row.detail == ("other: cannot reciprocate by value (received 2.4): no own measure "
+    assert row.detail == ("other: cannot reciprocate by value (received 2.50): no own measure "
                           "is worth about that; answers B-lift-1")
 
 
 def test_package_by_value_repays_all_it_got_back(make_scenario):
     """A package side by value waits, like any package side, for B to lift everything;
     then it lifts own measures worth about all B gave back since its start: the
-    expulsion of 5 lifted in July (2.4) and the ban in September (16.9), 19.3 in all.
-    A's three measures are worth 15.3, so it lifts them all.
+    expulsion of 5 lifted in July and the ban in September, 19.57 in all. A's three
+    measures are worth 16.77, so it lifts them all.
     """
     script = [*CONCESSION[:1], {"date": D(2020, 2, 1), "move": "expel", "count": 5, "id": "bx5"},
               *CONCESSION[1:4], {"date": D(2020, 7, 1), "move": "lift", "measure": "bx5"},
@@ -160,5 +160,21 @@ def test_package_by_value_repays_all_it_got_back(make_scenario):
     assert kinds(rows) == [("lift", "measure=ax10"), ("lift", "measure=ax5"),
                            ("lift", "measure=abank")]
     assert rows[0].detail.endswith("answers B-lift_all-1; package: lifts as much as it got "
-                                   "back; by value: received 19.3, lifted 15.3 "
+                                   "back; by value: received 19.57, lifted 16.77 "
                                    "(ax10, ax5, abank)")
+
+
+def test_package_by_value_repays_each_relief_once():
+    """Two complete liftings, each giving back 2.4: each is repaid with 2.4, the second
+    not counted again with the first.
+    """
+    import datetime as dt
+
+    from sim.policies import Observation, Package, View
+
+    policy = Package(answer_by="value")
+    view = View("A", "B", dt.date(2020, 9, 1), None, 0.0, 0.0, restrictions_on_me=0)
+    seen = [Observation(measure=f"b{i}", move="lift_all", conciliatory=True, lift_all=True,
+                        relief=2.4) for i in (1, 2)]
+    values = [intent.value for s in seen for intent in policy.react(s, view)]
+    assert values == [2.4, 2.4]
