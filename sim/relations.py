@@ -67,8 +67,8 @@ class Relations:
             self.shift(self.spec.relief_weight * measure.harm)
 
     def standing(self) -> float:
-        """Harm of the restrictions in force on both missions (the running sums are rounded,
-        so that nothing in force reads as exactly zero).
+        """Harm of the restrictions in force on both missions; the running sums are rounded
+        to 9 decimals, so that when nothing is in force float drift reads as exactly 0.
         """
         return max(0.0, round(sum(m.restriction_harm for m in self.sim.missions.values()), 9))
 
