@@ -112,7 +112,7 @@ def ensemble(scenario: Scenario | str | Path, replications: int = 10, seed: int 
     number of values. Replication ``i`` is seeded with child ``i`` of ``SeedSequence(seed)``,
     so the table is the same whatever ``workers``.
     """
-    from sim.ensemble import ENSEMBLE_HEADER, ensemble_rows, run_ensemble
+    from sim.ensembles import ENSEMBLE_HEADER, ensemble_rows, run_ensemble
     from sim.evaluators import Processes, Serial
 
     scenario = _scenario(scenario)

@@ -1,7 +1,7 @@
 """Ensemble figures: each mission's median, its 90% band and a few sample paths.
 
 A single run's line hides how much another seed would move it; these figures show
-the spread across an ensemble's replications (``sim.ensemble``), one figure per metric
+the spread across an ensemble's replications (``sim.ensembles``), one figure per metric
 with a line and band per mission (or one for the joint metrics).
 """
 
@@ -26,7 +26,7 @@ from sim.plots import (
 )
 
 if TYPE_CHECKING:
-    from sim.ensemble import Summary
+    from sim.ensembles import Summary
     from sim.scenario.schema import Scenario
 
 #: The metrics an ensemble draws, one figure each.

@@ -194,7 +194,7 @@ def _run_ensemble(args: argparse.Namespace, scenario: Scenario, out_dir: Path) -
     import numpy as np
 
     from sim.destination import staged
-    from sim.ensemble import run_ensemble, write_ensemble_files
+    from sim.ensembles import run_ensemble, write_ensemble_files
     from sim.evaluators import Processes, Serial, available_cores
     from sim.model import Simulation
     from sim.output import write_run_files
@@ -213,7 +213,8 @@ def _run_ensemble(args: argparse.Namespace, scenario: Scenario, out_dir: Path) -
         precision = (summary.precise(args.target_precision)[1]
                      if args.target_precision is not None else None)
         files += write_ensemble_files(summary, scenario, staging, seed,
-                                      figures=not args.no_figures, precision=precision)
+                                      figures=not args.no_figures, precision=precision,
+                                      target=args.target_precision)
     _print_ensemble(summary, scenario, seed, seconds, args.target_precision)
     figures = sum(f.startswith("figures/") for f in files)
     print(f"Wrote {out_dir}/: {', '.join(f for f in files if '/' not in f)}"
@@ -266,7 +267,9 @@ def _print_ensemble(summary: Any, scenario: Scenario, seed: int, seconds: float,
     half, bands, last = summary.half_width(), summary.bands.values(), len(summary.layout.days) - 1
     print(f"{scenario.name}: {summary.n} replications from seed {seed}, {scenario.start} to "
           f"{scenario.end}, in {seconds:.2f} s"
-          + (f" (to within {target:.0%} of the mean)" if target is not None else ""))
+          + (f": the headline metrics' 95% half-widths at the end are within {target:.0%} "
+             "of their means (or, near zero, 1 staff, 10 visas or 10 diplomat-days a month)"
+             if target is not None else ""))
     for side in summary.layout.sides:
         parts = []
         for metric, unit in (("staff_total", "staff"), ("consular_output", "visas/month")):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from sim.ensemble import replicate, replicate_chunk
+from sim.ensembles import replicate, replicate_chunk
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario

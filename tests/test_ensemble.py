@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from sim.cli import main
-from sim.ensemble import (
+from sim.ensembles import (
     ENSEMBLE_HEADER,
     Summary,
     ensemble_rows,
@@ -183,3 +183,35 @@ def test_summary_layout_covers_every_row_of_the_timeseries(small):
     layout = layout_of(small)
     summary = Summary(layout)
     assert summary.layout.cells == len(layout.days) * (2 * 16 + 5)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table in /proc")
+def test_ctrl_c_stops_every_worker_and_writes_nothing(tmp_path):
+    """Ctrl-C during an ensemble on two workers: exit 130, one line, no output directory,
+    and no worker left running (workers are forked, so they carry the command's line).
+    """
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "interrupted"
+    command = [sys.executable, "-m", "sim", "run", str(RECORD), "--replications", "500",
+               "--workers", "2", "--out", str(out), "--quiet"]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130 and err == "interrupted; nothing was written\n"
+    assert not out.exists()
+    time.sleep(0.5)
+    survivors = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if str(out).encode() in cmdline:
+            survivors.append(pid)
+    assert survivors == []

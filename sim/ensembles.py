@@ -36,8 +36,8 @@ BAND = (0.05, 0.5, 0.95)
 SAMPLE_PATHS = 5
 #: The metrics ``target_precision`` watches at the end of the run, each with the absolute
 #: half-width that is precise enough for it however near zero its mean.
-HEADLINES: dict[str, float] = {"staff_total": 5.0, "consular_output": 50.0,
-                               "work_capacity": 50.0}
+HEADLINES: dict[str, float] = {"staff_total": 1.0, "consular_output": 10.0,
+                               "work_capacity": 10.0}
 ENSEMBLE_HEADER = ("date", "side", "metric", "mean", "ci_low", "ci_high", "p05", "p50", "p95",
                    "n")
 
@@ -157,7 +157,7 @@ class Summary:
                 if self.count[cell] < 2 or math.isnan(width):
                     ok = False
                     continue
-                ratios[f"{side} {metric}"] = width / abs(mean) if mean else math.inf
+                ratios[f"{side} {metric}"] = width / abs(mean) if mean else math.nan
                 ok &= bool(width <= max(relative * abs(mean), floor))
         return ok, ratios
 
@@ -213,7 +213,8 @@ def ensemble_rows(summary: Summary, scenario: Scenario) -> Iterator[tuple[str, .
 
 def write_ensemble_files(summary: Summary, scenario: Scenario, directory: Path,
                          seed: int, figures: bool = True,
-                         precision: dict[str, float] | None = None) -> list[str]:
+                         precision: dict[str, float] | None = None,
+                         target: float | None = None) -> list[str]:
     """Write ``ensemble.csv``, ``ensemble.json`` and (with ``figures``) the band figures."""
     import csv
     import io
@@ -225,9 +226,12 @@ def write_ensemble_files(summary: Summary, scenario: Scenario, directory: Path,
     writer.writerows(ensemble_rows(summary, scenario))
     record: dict[str, object] = {"scenario": scenario.name, "sha256": scenario.sha256,
                                  "seed": seed, "replications": summary.n,
-                                 "band": list(BAND), "interval": "95% t-interval of the mean"}
+                                 "band": list(BAND), "interval": "95% t-interval of the mean",
+                                 "target_precision": target}
     if precision is not None:
-        record["half_width_over_mean"] = {k: round(v, 6) for k, v in precision.items()}
+        record["half_width_over_mean"] = {k: None if math.isnan(v) else round(v, 6)
+                                          for k, v in precision.items()}
+        record["absolute_floors"] = dict(HEADLINES)
     (directory / "ensemble.csv").write_text(buffer.getvalue(), encoding="utf-8")
     (directory / "ensemble.json").write_text(json.dumps(record, indent=2) + "\n",
                                              encoding="utf-8")
