@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,10 +54,15 @@ def replicate(scenario: Scenario, seed: np.random.SeedSequence) -> np.ndarray:
     return np.concatenate([monitor.side_values.ravel(), monitor.joint_values.ravel()])
 
 
-def replicate_chunk(scenario: Scenario, chunk: list[tuple[int, np.random.SeedSequence]]
+#: What a replication computes from its seed (picklable: a module-level function, or a
+#: ``functools.partial`` of one).
+Work = Callable[[np.random.SeedSequence], np.ndarray]
+
+
+def replicate_chunk(work: Work, chunk: list[tuple[int, np.random.SeedSequence]]
                     ) -> list[tuple[int, np.ndarray]]:
     """Several replications in one task: fewer, larger messages between processes."""
-    return [(index, replicate(scenario, seed)) for index, seed in chunk]
+    return [(index, work(seed)) for index, seed in chunk]
 
 
 @dataclass(frozen=True)
@@ -183,7 +189,7 @@ def run_ensemble(scenario: Scenario, replications: int, seed: int | None = None,
     while batch > 0:
         start = summary.n
         tasks = list(enumerate(seeds(root, batch), start=start))
-        for _, values in evaluator.ordered(scenario, tasks):
+        for _, values in evaluator.ordered(partial(replicate, scenario), tasks):
             summary.add(values)
             if progress is not None:
                 progress(1)

@@ -1,7 +1,8 @@
 """Where replications run: in this process, in local worker processes, or on Dask.
 
-Every evaluator takes the same tasks, ``(index, SeedSequence)`` pairs, and yields their
-results in index order, whatever order its workers finish in; so an ensemble's bytes do
+Every evaluator takes the same work (what one replication computes from its seed) and
+tasks, ``(index, SeedSequence)`` pairs, and yields their results in index order,
+whatever order its workers finish in; so an ensemble's bytes do
 not depend on the evaluator or on the number of workers (as in the EMA workbench, one
 call, interchangeable evaluators). Tasks travel in chunks, so a replication of a tenth of
 a second is not swamped by messages; at most a few chunks per worker are in flight, so
@@ -14,14 +15,11 @@ import os
 import signal
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-from sim.ensembles import replicate, replicate_chunk
-
-if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
+from sim.ensembles import Work, replicate_chunk
 
 Task = tuple[int, np.random.SeedSequence]
 Result = tuple[int, np.ndarray]
@@ -33,16 +31,16 @@ _RUNNING: set[ProcessPoolExecutor] = set()
 class Evaluator(Protocol):
     """Runs replications and yields ``(index, values)`` in index order."""
 
-    def ordered(self, scenario: Scenario, tasks: list[Task]) -> Iterator[Result]:
-        """Each task's result, in the order of the tasks' indices."""
+    def ordered(self, work: Work, tasks: list[Task]) -> Iterator[Result]:
+        """``work`` on each task's seed, in the order of the tasks' indices."""
 
 
 class Serial:
     """Every replication in this process, one after the other."""
 
-    def ordered(self, scenario: Scenario, tasks: list[Task]) -> Iterator[Result]:
+    def ordered(self, work: Work, tasks: list[Task]) -> Iterator[Result]:
         for index, seed in tasks:
-            yield index, replicate(scenario, seed)
+            yield index, work(seed)
 
 
 def available_cores() -> int:
@@ -75,7 +73,7 @@ class Processes:
         self.workers = max(1, workers or available_cores())
         self.chunk = chunk
 
-    def ordered(self, scenario: Scenario, tasks: list[Task]) -> Iterator[Result]:
+    def ordered(self, work: Work, tasks: list[Task]) -> Iterator[Result]:
         import multiprocessing
 
         size = self.chunk or max(1, min(20, len(tasks) // (4 * self.workers) or 1))
@@ -85,7 +83,7 @@ class Processes:
         pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_quiet_worker)
         _RUNNING.add(pool)
         try:
-            yield from _in_order(pending, lambda c: pool.submit(replicate_chunk, scenario, c),
+            yield from _in_order(pending, lambda c: pool.submit(replicate_chunk, work, c),
                                  window=2 * self.workers)
         finally:
             _RUNNING.discard(pool)

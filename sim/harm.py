@@ -13,7 +13,7 @@ the formulas the run itself uses (an expulsion takes the work and consular outpu
 the people it takes; a travel radius takes ``work_capacity``'s travel share; a visa
 policy keeps, by Little's law, rotations a year times the extra days a replacement
 waits). The *value* a side puts on a loss is a weighted sum of the four, each as a
-share of what its mission had at the start, times 100: a harm of 12 takes 12% of
+share of what its mission had that day, times 100: a harm of 12 takes 12% of
 the mission's functions as the side weighs them (its ``priorities``).
 
 Values are what policies answer by (``sim.policies``), what talks trade
@@ -105,8 +105,10 @@ class Baseline:
 
 
 def value(loss: Loss, baseline: Baseline, priorities: Priorities) -> float:
-    """What ``loss`` is worth to the side, in percent of its mission's weighted functions."""
-    shares = (getattr(loss, f) / getattr(baseline, f) for f in FUNCTIONS)
+    """What ``loss`` is worth to the side, in percent of its mission's weighted functions;
+    no function can lose more than all it has, so a harm is at most 100.
+    """
+    shares = (min(1.0, getattr(loss, f) / getattr(baseline, f)) for f in FUNCTIONS)
     return 100.0 * sum(w * s for w, s in zip(priorities.weights(), shares, strict=True))
 
 

@@ -289,7 +289,8 @@ class TalksProcess:
         note = f"{name}: " + (f"settled {', '.join(settled)}" if settled else "no settlement")
         note += f". {why}" if why else ""
         self.roadmap -= set(settled)
-        note += self._agree_roadmap(tops, settled)
+        if talks_round.settle is None:  # a round of known outcome agrees only what it did
+            note += self._agree_roadmap(tops, settled)
         self._log(talks_round, note)
         common = {"date": self.sim.today, "actor": next(iter(self.sides)),
                   "source": talks_round.source}
@@ -347,8 +348,8 @@ class TalksProcess:
     # -- outside events -------------------------------------------------------------
 
     def suspend(self) -> None:
-        """Suspend the talks: no round is held and any roadmap is void."""
-        self.suspended = True
+        """Suspend the talks: no round is held, and any roadmap and mandate are void."""
+        self.suspended, self.mandate = True, False
         self.roadmap, self._pending = set(), set()
 
     def resume(self) -> None:

@@ -119,3 +119,12 @@ def test_measures_csv_gives_each_restrictions_harm(make_scenario, tmp_path):
     row = dict(zip(MEASURES_HEADER, next(r for r in measure_rows(sim) if r[0] == "bx"),
                    strict=True))
     assert (row["harm"], row["harm_staff"], row["harm_work"]) == ("5.855", "12.0", "252.0")
+
+
+def test_no_function_loses_more_than_it_has():
+    """A property worth ten times the mission's running cost takes all of its cost
+    function, no more: a harm is at most 100.
+    """
+    base = Baseline(staff=1, work=1, consular=1, cost=500)
+    assert value(Loss(cost=5000), base, Priorities()) == 25
+    assert value(Loss(staff=5, work=5, consular=5, cost=5000), base, Priorities()) == 100

@@ -279,3 +279,36 @@ def test_a_scenario_built_in_code_gets_the_same_side_checks(make_scenario):
     with pytest.raises(ParityUserError, match=r"talks.rounds.0.proposal.by: no side 'Z' "
                                               r"\(allowed: A, B\)"):
         Simulation(make_scenario(talks={"rounds": rounds}), seed=1)
+
+
+def test_a_shock_on_the_day_of_a_round_comes_first(make_scenario):
+    """A suspension dated on a round's day stops that round."""
+    rounds = [{"date": ROUND, "name": "r"}]
+    shocks = [{"date": ROUND, "name": "war", "kind": "war", "talks": "suspend"}]
+    sim = run_to(make_scenario, D(2020, 6, 2), talks={**EXACT, "rounds": rounds},
+                 shocks=shocks)
+    assert round_notes(sim) == ["talks: r: not held, the talks are suspended"]
+
+
+def test_a_round_states_the_demands_a_side_brings(make_scenario):
+    """Demands stated at a round stand from that round on."""
+    rounds = [{"date": ROUND, "name": "r", "demands": {"A": ["properties", "visas"]}}]
+    sim = run_to(make_scenario, D(2020, 6, 2), talks={**EXACT, "rounds": rounds})
+    open_ = sim.talks.open_irritants(["visas", "flights", "properties"])
+    assert sim.talks.demands("A", open_) == ["properties", "visas"]
+
+
+def test_a_roadmap_step_is_settled_before_a_better_one_off_it(make_scenario):
+    """With visas on the roadmap and flights (worth more to the two) off it, the round
+    settles visas: the roadmap is taken up first.
+    """
+    sim = run_to(make_scenario, ROUND, talks=EXACT)
+    sim.talks.roadmap = {"visas"}
+    worth = {("visas",): 1.0, ("flights",): 5.0}
+    sim.talks.surplus = lambda side, package: worth.get(package, -1.0)
+    sim.talks.refusal = lambda side, package, top, reservation: (
+        None if package in worth else "not acceptable")
+    from sim.talks import TalksRound
+
+    sim.talks.hold(TalksRound(date=ROUND, name="r", agenda=["visas", "flights"]))
+    assert round_notes(sim)[-1].startswith("talks: r: settled visas")

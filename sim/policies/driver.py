@@ -156,7 +156,8 @@ class PolicyDriver:
         received = f"received {intent.value:.2f}"
         if intent.action == "restrict":
             why = ("the move took nothing measurable" if intent.value <= 0 else
-                   "no instrument can take anything now")
+                   "every instrument it can use now would take more than twice that"
+                   if self._all_overshoot(intent) else "no instrument can take anything now")
             return f"cannot answer by value ({received}): {why}"
         mine = [m for m in target.measures.values()
                 if m.actor == self.side and m.is_restriction and m.harm > 0]
@@ -164,6 +165,13 @@ class PolicyDriver:
                "no own measure is worth about that" if mine else
                "no own measure that takes anything is in force")
         return f"cannot reciprocate by value ({received}): {why}"
+
+    def _all_overshoot(self, intent: Intent) -> bool:
+        """Whether answers by value exist but each would take more than it may."""
+        from sim.policies.instruments import OVERSHOOT, candidates
+
+        found = candidates(self.sim, self.side, intent, f"policy: {self.policy.policy}")
+        return bool(found) and min(c.harm for c in found) > OVERSHOOT * (intent.value or 0.0)
 
     def _errs(self, intent: Intent) -> bool:
         """Whether the implementation error strikes this intent (statements never err)."""

@@ -110,16 +110,25 @@ def candidates(sim: Simulation, actor: str, intent: Intent, source: str) -> list
     return found
 
 
+#: Most an answer by value may take, as a multiple of the harm it answers.
+OVERSHOOT = 2.0
+
+
 def closest_in_value(sim: Simulation, actor: str, intent: Intent, source: str) -> Move | None:
     """The instrument whose harm to the other side is closest to ``intent.value`` (the
     first in catalogue order on a tie), its note stating both harms; None if the move
-    answered took nothing or no instrument can take anything now.
+    answered took nothing, no instrument can take anything now, or the closest would take
+    more than ``OVERSHOOT`` times what was received (against a mission down to a few
+    people even one expulsion can be worth far more than the move answered: answering
+    would escalate, not reciprocate).
     """
     received = intent.value or 0.0
     found = candidates(sim, actor, intent, source) if received > 0 else []
     if not found:
         return None
     best = min(found, key=lambda c: abs(c.harm - received))  # min keeps the first tie
+    if best.harm > OVERSHOOT * received:
+        return None
     note = f"by value: received {received:.2f}, answered {best.harm:.2f} ({best.move.move})"
     return best.move.model_copy(update={"note": f"{intent.note}; {note}" if intent.note
                                         else note})

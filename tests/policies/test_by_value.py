@@ -178,3 +178,25 @@ def test_package_by_value_repays_each_relief_once():
                         relief=2.4) for i in (1, 2)]
     values = [intent.value for s in seen for intent in policy.react(s, view)]
     assert values == [2.4, 2.4]
+
+
+def test_an_answer_that_would_take_more_than_twice_the_harm_is_not_made(monkeypatch):
+    """When the closest instrument would take 1.0 against a harm of 0.4 received (more than
+    twice), nothing is made: against a mission down to a few people even one expulsion
+    can be worth far more than the move answered. Against 0.6 it is made.
+    """
+    import datetime as dt
+
+    from sim.moves import Expel
+    from sim.policies import Intent
+    from sim.policies import instruments
+
+    move = Expel(date=dt.date(2020, 3, 1), actor="A", count=1)
+    monkeypatch.setattr(instruments, "candidates",
+                        lambda *args: [instruments.Valued(move, 1.0)])
+    intent = Intent("restrict", "expel")
+    assert instruments.closest_in_value(None, "A", Intent(**{**intent.__dict__, "value": 0.4}),
+                                        "s") is None
+    made = instruments.closest_in_value(None, "A", Intent(**{**intent.__dict__, "value": 0.6}),
+                                        "s")
+    assert made is not None and made.note == "by value: received 0.60, answered 1.00 (expel)"
