@@ -162,6 +162,11 @@ def _parser() -> argparse.ArgumentParser:
                          help="staff level counted in days_below_threshold (default: 150)")
     compare.add_argument("--force", action="store_true",
                          help="replace an existing output directory")
+    compare.add_argument("--replications", type=int, default=None, metavar="N",
+                         help="scenario files only: N paired replications on common random "
+                              "numbers; writes paired.csv (differences with 95%% intervals)")
+    compare.add_argument("--workers", type=int, default=None, metavar="K",
+                         help="worker processes for --replications (default: the cores)")
     compare.set_defaults(handler=_compare)
     return parser
 
@@ -329,6 +334,8 @@ def _compare(args: argparse.Namespace) -> int:
                       for path in args.runs})
     _refuse_out_over_inputs(args.out, [p for p in args.runs if p not in loaded])
     check_destination(args.out, args.force)
+    if args.replications is not None:
+        return _compare_paired(args, [loaded.get(p) for p in args.runs])
     with staged(args.out, args.force, command="compare") as staging:
         dirs = []
         for number, path in enumerate(args.runs, start=1):
@@ -343,6 +350,49 @@ def _compare(args: argparse.Namespace) -> int:
     print(format_table(rows))
     ran = ", the runs of the scenario files in runs/" if loaded else ""
     print(f"Wrote {args.out}/: differences.csv and {len(figures)} figures{ran}")
+    return 0
+
+
+def _compare_paired(args: argparse.Namespace, scenarios: list[Scenario | None]) -> int:
+    """``compare --replications``: paired differences from the first scenario."""
+    import csv
+    import io
+
+    from sim.destination import staged
+    from sim.evaluators import Processes, Serial, available_cores
+    from sim.paired import PAIRED_HEADER, paired_rows, run_paired
+
+    if any(s is None for s in scenarios):
+        raise ParityUserError("--replications compares scenario files (.yaml), not results "
+                              "directories: each is run on the same seeds")
+    chosen = [s for s in scenarios if s is not None]
+    if not 2 <= args.replications <= MAX_REPLICATIONS:
+        raise ParityUserError(f"--replications {args.replications}: must be from 2 to "
+                              f"{MAX_REPLICATIONS:,} (an interval needs two)")
+    if args.workers is not None and not 1 <= args.workers <= 1024:
+        raise ParityUserError(f"--workers {args.workers}: must be from 1 to 1024")
+    seed = chosen[0].seed if args.seed is None else args.seed
+    workers = args.workers or available_cores()
+    evaluator = Serial() if workers == 1 else Processes(workers)
+    names = [f"{i}-{path.stem}" for i, path in enumerate(args.runs, start=1)]
+    with staged(args.out, args.force, command="compare") as staging:
+        differences = run_paired(chosen, args.replications, seed, evaluator)
+        rows = list(paired_rows(differences, names))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(PAIRED_HEADER)
+        writer.writerows(rows)
+        (staging / "paired.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    print(f"{args.replications} paired replications from seed {seed}, each scenario on the "
+          "same seeds; differences from the first at the end, with 95% intervals:")
+    for row in rows:
+        name, side, metric, statistic, diff, low, high, _, noise = row
+        if statistic == "end" and metric in ("staff_total", "consular_output",
+                                             "work_capacity"):
+            verdict = "within noise" if noise == "yes" else "beyond noise"
+            print(f"  {name} {side} {metric}: {float(diff):+.1f} [{float(low):+.1f}, "
+                  f"{float(high):+.1f}] ({verdict})")
+    print(f"Wrote {args.out}/: paired.csv")
     return 0
 
 

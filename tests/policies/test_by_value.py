@@ -188,8 +188,7 @@ def test_an_answer_that_would_take_more_than_twice_the_harm_is_not_made(monkeypa
     import datetime as dt
 
     from sim.moves import Expel
-    from sim.policies import Intent
-    from sim.policies import instruments
+    from sim.policies import Intent, instruments
 
     move = Expel(date=dt.date(2020, 3, 1), actor="A", count=1)
     monkeypatch.setattr(instruments, "candidates",

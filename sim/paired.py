@@ -1,0 +1,129 @@
+"""Paired comparisons: what-ifs against a baseline on common random numbers.
+
+Two runs with different seeds differ by the change and by luck. Replication ``i`` of
+every scenario here is seeded with the same child ``i`` of the comparison's
+``SeedSequence``, so the scenarios share their random streams wherever their mechanics
+agree, and each replication gives a *paired* difference from the baseline (the first
+scenario). The mean of the differences, with its 95% t-interval, says what the change
+does and how sure that is; an interval that contains 0 is within noise. A scenario
+against itself gives differences of exactly 0 with an interval of width 0.
+
+Each replication reports, per side and metric, the value at the end and the average
+over the run (as ``parity compare`` does for single runs); differences are folded in
+replication order, so the bytes do not depend on the workers.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.ensembles import layout_of, replicate
+
+if TYPE_CHECKING:
+    from sim.evaluators import Evaluator
+    from sim.scenario.schema import Scenario
+
+#: The statistics of a run each difference is taken of.
+STATISTICS = ("end", "average")
+PAIRED_HEADER = ("scenario", "side", "metric", "statistic", "difference", "ci_low",
+                 "ci_high", "n", "within_noise")
+
+
+def statistics(scenario: Scenario, seed: np.random.SeedSequence) -> np.ndarray:
+    """One replication's end value and run average of every series, ``[series, 2]``."""
+    layout = layout_of(scenario)
+    values = replicate(scenario, seed)
+    rows = [values[layout.index(side, metric)] for side, metric in layout.series()]
+    table = np.array(rows)
+    with warnings.catch_warnings():  # a series with no value at all averages to NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        average = np.nanmean(table, axis=1)
+    return np.stack([table[:, -1], average], axis=1)
+
+
+def paired_statistics(scenarios: tuple[Scenario, ...], seed: np.random.SeedSequence
+                      ) -> np.ndarray:
+    """Every scenario's statistics on the same seed, ``[scenario, series, 2]`` flattened."""
+    return np.concatenate([statistics(s, seed).ravel() for s in scenarios])
+
+
+@dataclass
+class Differences:
+    """Running mean and squared deviations of each scenario's difference from the first."""
+
+    scenarios: tuple[Scenario, ...]
+    n: int = 0
+    count: np.ndarray = field(init=False)
+    mean: np.ndarray = field(init=False)
+    squares: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        series = sum(1 for _ in layout_of(self.scenarios[0]).series())
+        shape = (len(self.scenarios), series, len(STATISTICS))
+        self.count = np.zeros(shape, dtype=np.int64)
+        self.mean, self.squares = np.zeros(shape), np.zeros(shape)
+
+    def add(self, flat: np.ndarray) -> None:
+        """Fold in one replication's statistics of every scenario."""
+        values = flat.reshape(self.mean.shape)
+        diff = values - values[0]
+        seen = ~np.isnan(diff)
+        self.count += seen
+        delta = np.where(seen, diff - self.mean, 0.0)
+        self.mean += np.where(seen, delta / np.maximum(self.count, 1), 0.0)
+        self.squares += np.where(seen, delta * (diff - self.mean), 0.0)
+        self.n += 1
+
+    def half_width(self) -> np.ndarray:
+        """Half-width of each mean difference's 95% t-interval (NaN below two values)."""
+        from scipy.stats import t
+
+        n = self.count.astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sd = np.sqrt(self.squares / (n - 1))
+            return np.where(n >= 2, t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n),
+                            np.nan)
+
+
+def run_paired(scenarios: list[Scenario], replications: int, seed: int,
+               evaluator: Evaluator | None = None) -> Differences:
+    """Run every scenario ``replications`` times on common random numbers."""
+    from sim.evaluators import Serial
+
+    evaluator = evaluator or Serial()
+    group = tuple(scenarios)
+    differences = Differences(group)
+    tasks = list(enumerate(np.random.SeedSequence(seed).spawn(replications)))
+    for _, values in evaluator.ordered(partial(paired_statistics, group), tasks):
+        differences.add(values)
+    return differences
+
+
+def paired_rows(differences: Differences, names: list[str]) -> Iterator[tuple[str, ...]]:
+    """The rows of ``paired.csv``: each what-if's difference from the first scenario."""
+    from sim.output import number
+
+    half = differences.half_width()
+    series = list(layout_of(differences.scenarios[0]).series())
+    for k, name in enumerate(names[1:], start=1):
+        for j, (side, metric) in enumerate(series):
+            for s, statistic in enumerate(STATISTICS):
+                mean, width = differences.mean[k, j, s], half[k, j, s]
+                n = int(differences.count[k, j, s])
+                if n == 0:
+                    continue
+                low, high = mean - width, mean + width
+                noise = "" if math.isnan(width) else ("yes" if low <= 0 <= high else "no")
+                yield (name, side, metric, statistic, number(_six(mean)), number(_six(low)),
+                       number(_six(high)), str(n), noise)
+
+
+def _six(value: float) -> float:
+    return math.nan if math.isnan(value) else float(f"{value:.6g}") + 0.0
