@@ -138,6 +138,9 @@ def _parser() -> argparse.ArgumentParser:
                           "within P of their mean (e.g. 0.05)")
     run.add_argument("--max-replications", type=int, default=10_000, metavar="M",
                      help="most replications --target-precision may run (default: 10000)")
+    run.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="run an ensemble on a Dask cluster (tcp://HOST:PORT, or `local` to "
+                          "start one); needs pip install -e '.[cluster]'")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(handler=_run)
 
@@ -167,6 +170,8 @@ def _parser() -> argparse.ArgumentParser:
                               "numbers; writes paired.csv (differences with 95%% intervals)")
     compare.add_argument("--workers", type=int, default=None, metavar="K",
                          help="worker processes for --replications (default: the cores)")
+    compare.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                         help="run --replications on a Dask cluster (tcp://HOST:PORT or local)")
     compare.set_defaults(handler=_compare)
     return parser
 
@@ -200,13 +205,13 @@ def _run_ensemble(args: argparse.Namespace, scenario: Scenario, out_dir: Path) -
 
     from sim.destination import staged
     from sim.ensembles import run_ensemble, write_ensemble_files
-    from sim.evaluators import Processes, Serial, available_cores
+    from sim.evaluators import evaluator_for
     from sim.model import Simulation
     from sim.output import write_run_files
 
     n, workers = _ensemble_sizes(args)
     seed = scenario.seed if args.seed is None else args.seed
-    evaluator = Serial() if (workers or available_cores()) == 1 else Processes(workers)
+    evaluator = evaluator_for(workers, args.scheduler)
     with staged(out_dir, args.force, command="run") as staging, _progress(args, n) as bar:
         started = time.perf_counter()
         summary = run_ensemble(scenario, n, seed=seed, evaluator=evaluator,
@@ -359,7 +364,7 @@ def _compare_paired(args: argparse.Namespace, scenarios: list[Scenario | None]) 
     import io
 
     from sim.destination import staged
-    from sim.evaluators import Processes, Serial, available_cores
+    from sim.evaluators import evaluator_for
     from sim.paired import PAIRED_HEADER, paired_rows, run_paired
 
     if any(s is None for s in scenarios):
@@ -372,8 +377,7 @@ def _compare_paired(args: argparse.Namespace, scenarios: list[Scenario | None]) 
     if args.workers is not None and not 1 <= args.workers <= 1024:
         raise ParityUserError(f"--workers {args.workers}: must be from 1 to 1024")
     seed = chosen[0].seed if args.seed is None else args.seed
-    workers = args.workers or available_cores()
-    evaluator = Serial() if workers == 1 else Processes(workers)
+    evaluator = evaluator_for(args.workers, args.scheduler)
     names = [f"{i}-{path.stem}" for i, path in enumerate(args.runs, start=1)]
     with staged(args.out, args.force, command="compare") as staging:
         differences = run_paired(chosen, args.replications, seed, evaluator)

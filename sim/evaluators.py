@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from sim.ensembles import Work, replicate_chunk
+from sim.errors import ParityUserError
 
 Task = tuple[int, np.random.SeedSequence]
 Result = tuple[int, np.ndarray]
@@ -90,8 +91,19 @@ class Processes:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _in_order(pending: Iterator[list[Task]], submit: Any, window: int) -> Iterator[Result]:
-    """Submit chunks ``window`` at a time; yield results in task order as they complete."""
+def _first_done(futures: set[Any]) -> tuple[set[Any], set[Any]]:
+    """Local futures: those done (at least one), and the rest."""
+    done, rest = wait(futures, return_when=FIRST_COMPLETED)
+    return set(done), set(rest)
+
+
+def _in_order(pending: Iterator[list[Task]], submit: Any, window: int,
+              first_done: Any = _first_done) -> Iterator[Result]:
+    """Submit chunks ``window`` at a time; yield results in task order as they complete.
+
+    ``first_done`` waits for at least one of the futures in flight (local futures by
+    default; Dask's have their own ``wait``).
+    """
     in_flight: set[Future[list[Result]]] = set()
     ready: dict[int, np.ndarray] = {}
     expected: list[int] = []
@@ -103,7 +115,7 @@ def _in_order(pending: Iterator[list[Task]], submit: Any, window: int) -> Iterat
         in_flight.add(submit(chunk))
     position = 0
     while in_flight:
-        done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+        done, in_flight = first_done(in_flight)
         for future in done:
             ready.update(future.result())
             chunk = next(pending, None)
@@ -114,6 +126,62 @@ def _in_order(pending: Iterator[list[Task]], submit: Any, window: int) -> Iterat
             index = expected[position]
             yield index, ready.pop(index)
             position += 1
+
+
+class Dask:
+    """Replications on a Dask cluster (``pip install -e '.[cluster]'``): ``scheduler`` is
+    its address (``tcp://host:8786``), or ``local`` to start a cluster of ``workers``
+    processes here. A worker lost mid-ensemble has its tasks run again elsewhere (they are
+    submitted as impure, so Dask recomputes rather than reuses them), and results are
+    still folded in replication order: the bytes are those of a local run.
+    """
+
+    def __init__(self, scheduler: str, workers: int | None = None, chunk: int | None = None):
+        self.scheduler, self.workers, self.chunk = scheduler, workers, chunk
+
+    def ordered(self, work: Work, tasks: list[Task]) -> Iterator[Result]:
+        try:
+            from distributed import Client, LocalCluster
+            from distributed import wait as dask_wait
+        except ImportError as exc:
+            raise ParityUserError("--scheduler needs Dask: pip install -e '.[cluster]'") from exc
+
+        def first_done(futures: set[Any]) -> tuple[set[Any], set[Any]]:
+            done, rest = dask_wait(list(futures), return_when="FIRST_COMPLETED")
+            return set(done), set(rest)
+
+        cluster = (LocalCluster(n_workers=self.workers or available_cores(),
+                                threads_per_worker=1, processes=True, dashboard_address=None)
+                   if self.scheduler == "local" else None)
+        try:
+            client = Client(cluster if cluster is not None else self.scheduler, timeout=10)
+        except OSError as exc:
+            if cluster is not None:
+                cluster.close()
+            raise ParityUserError(f"--scheduler {self.scheduler}: cannot reach it ({exc})") \
+                from exc
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        size = self.chunk or max(1, min(20, len(tasks) // (4 * workers) or 1))
+        try:
+            yield from _in_order(
+                iter(chunks(tasks, size)),
+                lambda c: client.submit(replicate_chunk, work, c, pure=False),
+                window=2 * workers, first_done=first_done)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def evaluator_for(workers: int | None, scheduler: str | None) -> Evaluator:
+    """The evaluator the command line asks for: Dask with ``--scheduler``, else local
+    processes, or this process alone with one worker.
+    """
+    if scheduler is not None:
+        return Dask(scheduler, workers)
+    if (workers or available_cores()) == 1:
+        return Serial()
+    return Processes(workers)
 
 
 def stop_all() -> None:
