@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -56,11 +56,10 @@ def replicate(scenario: Scenario, seed: np.random.SeedSequence) -> np.ndarray:
 
 #: What a replication computes from its seed (picklable: a module-level function, or a
 #: ``functools.partial`` of one).
-Work = Callable[[np.random.SeedSequence], np.ndarray]
+Work = Callable[[Any], np.ndarray]
 
 
-def replicate_chunk(work: Work, chunk: list[tuple[int, np.random.SeedSequence]]
-                    ) -> list[tuple[int, np.ndarray]]:
+def replicate_chunk(work: Work, chunk: list[tuple[int, Any]]) -> list[tuple[int, np.ndarray]]:
     """Several replications in one task: fewer, larger messages between processes."""
     return [(index, work(seed)) for index, seed in chunk]
 

@@ -22,7 +22,8 @@ import numpy as np
 from sim.ensembles import Work, replicate_chunk
 from sim.errors import ParityUserError
 
-Task = tuple[int, np.random.SeedSequence]
+#: A task: its index, and what the work is given (a seed, or a point and a seed).
+Task = tuple[int, Any]
 Result = tuple[int, np.ndarray]
 
 #: Worker processes of the evaluators running now, stopped at once on Ctrl-C.
