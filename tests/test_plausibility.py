@@ -25,7 +25,7 @@ from sim.scenario.plausibility import (
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted(
-    p for p in (ROOT / "docs" / "examples").glob("*.yaml") if p.name != "bad-scenario.yaml")
+    p for p in (ROOT / "docs" / "examples").glob("*.yaml") if p.name != "bad-scenario.yaml" and not p.name.startswith("sweep-"))
 DAY = dt.date(2020, 3, 1)
 
 
