@@ -25,7 +25,8 @@ from sim.scenario.plausibility import (
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted(
-    p for p in (ROOT / "docs" / "examples").glob("*.yaml") if p.name != "bad-scenario.yaml" and not p.name.startswith("sweep-"))
+    p for p in (ROOT / "docs" / "examples").glob("*.yaml")
+    if p.name != "bad-scenario.yaml" and not p.name.startswith("sweep-"))  # sweeps: not scenarios
 DAY = dt.date(2020, 3, 1)
 
 
