@@ -455,10 +455,28 @@ def _sweep(args: argparse.Namespace) -> int:
         if figure is not None:
             save_figure(figure, staging / "sweep.png")
             files.append("sweep.png")
+        if sweep.sensitivity is not None:
+            files += _write_sensitivity(result, sweep, staging, not args.no_figures)
     print(f"{sweep.name}: {len(scenarios)} points x {sweep.replications} replications from "
           f"seed {sweep.seed} in {seconds:.2f} s")
     print(f"Wrote {out_dir}/: {', '.join(files)}")
     return 0
+
+
+def _write_sensitivity(result: Any, sweep: Any, staging: Path, figures: bool) -> list[str]:
+    """``sensitivity.csv`` (and its bars) for a sweep with a ``sensitivity`` block."""
+    from sim.output import number
+    from sim.plots import save_figure
+    from sim.sensitivity import analyze, plot
+
+    rows = list(analyze(result, sweep.sensitivity))
+    lines = ["outcome,parameter,index,value"] + [
+        f"{o},{p},{i},{number(float(f'{v:.6g}'))}" for o, p, i, v in rows]
+    (staging / "sensitivity.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if not figures:
+        return ["sensitivity.csv"]
+    save_figure(plot(rows, sweep.sensitivity, sweep.name), staging / "sensitivity.png")
+    return ["sensitivity.csv", "sensitivity.png"]
 
 
 def _refuse_out_over_inputs(out: Path, inputs: list[Path]) -> None:

@@ -27,6 +27,7 @@ import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
 from sim.errors import ScenarioError
+from sim.sensitivity import Sensitivity
 from sim.spec import Strict
 
 Value = float | int | str | bool
@@ -82,6 +83,8 @@ class Sweep(Strict):
                               description="runs of each point, on common seeds")
     seed: int = Field(default=0, ge=0, description="the sweep's seed")
     outcomes: list[Outcome] = Field(min_length=1, description="what each run reports")
+    sensitivity: Sensitivity | None = Field(
+        default=None, description="a SALib analysis (Morris or Sobol) in place of `design`")
 
 
 
@@ -89,10 +92,11 @@ def design_problems(sweep: Sweep) -> list[str]:
     """What the design needs of the parameters: values for a factorial, ranges for a Latin
     hypercube; and a factorial of at most 10,000 points.
     """
-    need = "values" if sweep.design.kind == "factorial" else "range"
+    kind = sweep.sensitivity.method if sweep.sensitivity else sweep.design.kind
+    need = "values" if kind == "factorial" else "range"
     wrong = [i for i, p in enumerate(sweep.parameters) if getattr(p, need) is None]
     if wrong:
-        return [f"a {sweep.design.kind} design needs `{need}` for every parameter "
+        return [f"a {kind} design needs `{need}` for every parameter "
                 f"(parameters[{wrong[0]}] has none)"]
     count = math.prod(len(p.values or []) for p in sweep.parameters)
     if sweep.design.kind == "factorial" and count > 10_000:
@@ -103,6 +107,12 @@ def design_problems(sweep: Sweep) -> list[str]:
 def points(sweep: Sweep) -> list[dict[str, Value]]:
     """The design's points: each a value per parameter path."""
     paths = [p.path for p in sweep.parameters]
+    if sweep.sensitivity is not None:
+        from sim.sensitivity import sample
+
+        return [{p.path: (round(x) if p.integer else float(f"{x:.6g}"))
+                 for p, x in zip(sweep.parameters, row, strict=True)}
+                for row in sample(sweep, sweep.sensitivity)]
     if sweep.design.kind == "factorial":
         grids = [p.values or [] for p in sweep.parameters]
         return [dict(zip(paths, combo, strict=True)) for combo in itertools.product(*grids)]
