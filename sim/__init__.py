@@ -11,7 +11,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sim.api import Run, ensemble, load, run
+    from sim.api import Run, ensemble, load, run, sweep
     from sim.errors import ParityUserError, ScenarioError
     from sim.model import Simulation
     from sim.moves import MOVES
@@ -24,6 +24,7 @@ _PUBLIC = {
     "ensemble": "sim.api",
     "load": "sim.api",
     "run": "sim.api",
+    "sweep": "sim.api",
     "ParityUserError": "sim.errors",
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.errors",
@@ -43,6 +44,7 @@ __all__ = [
     "load",
     "load_scenario",
     "run",
+    "sweep",
 ]
 
 

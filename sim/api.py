@@ -120,3 +120,27 @@ def ensemble(scenario: Scenario | str | Path, replications: int = 10, seed: int 
     summary = run_ensemble(scenario, replications, seed=seed, evaluator=evaluator,
                            target_precision=target_precision)
     return _table(ENSEMBLE_HEADER, ensemble_rows(summary, scenario), ("date",))
+
+
+def sweep(path: str | Path, workers: int = 1) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Run a sweep file (``sim.sweeps``) and return its results in the EMA workbench's
+    shape: the experiments (one row per run: ``point``, ``replication`` and each
+    parameter by its path, dots made underscores: ``talks_concession_weight``) and the
+    outcomes (outcome name -> one value per run, in the
+    experiments' order), ready for ``ema_workbench.analysis`` (PRIM, CART, ...).
+    """
+    import pandas as pd
+
+    from sim.evaluators import Processes, Serial
+    from sim.sweeps import load_sweep, outcome_name, run_sweep
+
+    spec, scenarios = load_sweep(path)
+    result = run_sweep(spec, scenarios, Serial() if workers == 1 else Processes(workers))
+    reps = spec.replications
+    rows = [{"point": p, "replication": r,
+             **{path.replace(".", "_"): value for path, value in point.items()}}
+            for p, point in enumerate(result.points) for r in range(reps)]
+    experiments = pd.DataFrame(rows)
+    outcomes = {outcome_name(o): result.values[:, :, k].reshape(-1)
+                for k, o in enumerate(spec.outcomes)}
+    return experiments, outcomes
