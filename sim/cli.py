@@ -141,6 +141,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="run an ensemble on a Dask cluster (tcp://HOST:PORT, or `local` to "
                           "start one); needs pip install -e '.[cluster]'")
+    run.add_argument("--keep-runs", action="store_true",
+                     help="with --replications: also write every replication's rows to "
+                          "runs.parquet")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(handler=_run)
 
@@ -217,7 +220,7 @@ def _run_ensemble(args: argparse.Namespace, scenario: Scenario, out_dir: Path) -
     import numpy as np
 
     from sim.destination import staged
-    from sim.ensembles import run_ensemble, write_ensemble_files
+    from sim.ensembles import RunsWriter, run_ensemble, write_ensemble_files
     from sim.evaluators import evaluator_for
     from sim.model import Simulation
     from sim.output import write_run_files
@@ -227,9 +230,13 @@ def _run_ensemble(args: argparse.Namespace, scenario: Scenario, out_dir: Path) -
     evaluator = evaluator_for(workers, args.scheduler)
     with staged(out_dir, args.force, command="run") as staging, _progress(args, n) as bar:
         started = time.perf_counter()
+        keep = RunsWriter(staging / "runs.parquet", scenario) if args.keep_runs else None
         summary = run_ensemble(scenario, n, seed=seed, evaluator=evaluator,
                                target_precision=args.target_precision,
-                               max_replications=args.max_replications, progress=bar)
+                               max_replications=args.max_replications, progress=bar,
+                               keep=keep)
+        if keep is not None:
+            keep.close()
         seconds = time.perf_counter() - started
         first = Simulation(scenario, seed=np.random.SeedSequence(seed).spawn(1)[0]).run()
         files = write_run_files(first, staging, figures=not args.no_figures)
@@ -239,6 +246,8 @@ def _run_ensemble(args: argparse.Namespace, scenario: Scenario, out_dir: Path) -
                                       figures=not args.no_figures, precision=precision,
                                       target=args.target_precision)
     _print_ensemble(summary, scenario, seed, seconds, args.target_precision)
+    if args.keep_runs:
+        files.append("runs.parquet")
     figures = sum(f.startswith("figures/") for f in files)
     print(f"Wrote {out_dir}/: {', '.join(f for f in files if '/' not in f)}"
           + (f" and {figures} figures in figures/" if figures else ""))

@@ -175,9 +175,11 @@ def seeds(root: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
 def run_ensemble(scenario: Scenario, replications: int, seed: int | None = None,
                  evaluator: Evaluator | None = None, target_precision: float | None = None,
                  max_replications: int = 10_000,
-                 progress: Callable[[int], None] | None = None) -> Summary:
+                 progress: Callable[[int], None] | None = None,
+                 keep: Callable[[int, np.ndarray], None] | None = None) -> Summary:
     """Run ``replications`` (and, with ``target_precision``, more, up to
-    ``max_replications``) and return their running summary.
+    ``max_replications``) and return their running summary; ``keep`` is given every
+    replication's values, in index order, as they are folded (to write them out).
     """
     from sim.evaluators import Serial
 
@@ -188,8 +190,10 @@ def run_ensemble(scenario: Scenario, replications: int, seed: int | None = None,
     while batch > 0:
         start = summary.n
         tasks = list(enumerate(seeds(root, batch), start=start))
-        for _, values in evaluator.ordered(partial(replicate, scenario), tasks):
+        for index, values in evaluator.ordered(partial(replicate, scenario), tasks):
             summary.add(values)
+            if keep is not None:
+                keep(index, values)
             if progress is not None:
                 progress(1)
         if target_precision is None:
@@ -255,3 +259,42 @@ def _tidy(value: float) -> float:
 
 __all__ = ["ENSEMBLE_HEADER", "Layout", "Summary", "ensemble_rows", "layout_of",
            "replicate", "run_ensemble"]
+
+
+class RunsWriter:
+    """``runs.parquet``: every replication's rows (``replication, date, side, metric,
+    value``), one row group per replication, written as they arrive (memory stays flat).
+    """
+
+    def __init__(self, path: Path, scenario: Scenario):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        layout = layout_of(scenario)
+        self._pa = pa
+        series = list(layout.series())
+        self._order = np.concatenate([layout.index(side, metric) for side, metric in series])
+        samples = len(layout.days)
+        dates = np.array([np.datetime64(scenario.date(int(d)), "D") for d in layout.days])
+        self._columns = {
+            "date": pa.array(np.tile(dates, len(series))),
+            "side": pa.array(np.repeat([s for s, _ in series], samples)).dictionary_encode(),
+            "metric": pa.array(np.repeat([m for _, m in series], samples)).dictionary_encode(),
+        }
+        self._schema = pa.schema([("replication", pa.int32()), ("date", pa.date32()),
+                                  ("side", self._columns["side"].type),
+                                  ("metric", self._columns["metric"].type),
+                                  ("value", pa.float64())])
+        self._writer = pq.ParquetWriter(path, self._schema)
+
+    def __call__(self, index: int, values: np.ndarray) -> None:
+        pa = self._pa
+        n = len(self._order)
+        table = pa.table({"replication": pa.array(np.full(n, index, dtype=np.int32)),
+                          **self._columns,
+                          "value": pa.array(values[self._order])}, schema=self._schema)
+        self._writer.write_table(table)
+
+    def close(self) -> None:
+        """Finish the file."""
+        self._writer.close()

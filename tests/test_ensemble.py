@@ -215,3 +215,23 @@ def test_ctrl_c_stops_every_worker_and_writes_nothing(tmp_path):
         if str(out).encode() in cmdline:
             survivors.append(pid)
     assert survivors == []
+
+
+def test_keep_runs_writes_every_replications_rows(tmp_path):
+    """`--keep-runs`: runs.parquet holds each replication's 475 x 37 rows, and their mean
+    is ensemble.csv's mean.
+    """
+    import pandas as pd
+
+    out = tmp_path / "kept"
+    assert main(["run", str(RECORD), "--replications", "3", "--workers", "1", "--seed", "2",
+                 "--keep-runs", "--out", str(out), "--no-figures", "--quiet"]) == 0
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 3 * 475 * 37 and sorted(runs.replication.unique()) == [0, 1, 2]
+    runs["date"] = pd.to_datetime(runs["date"])
+    means = runs.groupby(["date", "side", "metric"], observed=True).value.mean()
+    ensemble = pd.read_csv(out / "ensemble.csv", parse_dates=["date"]).set_index(
+        ["date", "side", "metric"])["mean"]
+    joined = ensemble.to_frame().join(means.rename("kept"), how="inner").dropna()
+    assert len(joined) > 16_000
+    assert np.allclose(joined["mean"], joined["kept"], rtol=1e-5, atol=1e-6)
