@@ -113,8 +113,21 @@ def ensemble(scenario: Scenario | str | Path, replications: int = 10, seed: int 
     so the table is the same whatever ``workers``.
     """
     from sim.ensembles import ENSEMBLE_HEADER, ensemble_rows, run_ensemble
+    from sim.errors import ParityUserError
     from sim.evaluators import Processes, Serial
 
+    problems = [why for bad, why in (
+        (not isinstance(replications, int) or replications < 1,
+         f"replications={replications!r}: must be a whole number >= 1"),
+        (not isinstance(workers, int) or workers < 1,
+         f"workers={workers!r}: must be a whole number >= 1"),
+        (seed is not None and (not isinstance(seed, int) or seed < 0),
+         f"seed={seed!r}: must be a whole number >= 0"),
+        (target_precision is not None and not 0 < target_precision < 1,
+         f"target_precision={target_precision!r}: must be between 0 and 1"),
+    ) if bad]
+    if problems:
+        raise ParityUserError("; ".join(problems))
     scenario = _scenario(scenario)
     evaluator = Serial() if workers == 1 else Processes(workers)
     summary = run_ensemble(scenario, replications, seed=seed, evaluator=evaluator,

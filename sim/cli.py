@@ -204,6 +204,11 @@ def _run(args: argparse.Namespace) -> int:
     check_destination(out_dir, args.force)
     if args.replications is not None or args.target_precision is not None:
         return _run_ensemble(args, scenario, out_dir)
+    given = [flag for flag, value in (("--keep-runs", args.keep_runs),
+                                      ("--workers", args.workers),
+                                      ("--scheduler", args.scheduler)) if value]
+    if given:
+        raise ParityUserError(f"{given[0]} applies to an ensemble: add --replications N")
     with staged(out_dir, args.force, command="run") as staging:
         sim = Simulation(scenario, seed=args.seed)
         started = time.perf_counter()
@@ -245,7 +250,8 @@ def _run_ensemble(args: argparse.Namespace, scenario: Scenario, out_dir: Path) -
         files += write_ensemble_files(summary, scenario, staging, seed,
                                       figures=not args.no_figures, precision=precision,
                                       target=args.target_precision)
-    _print_ensemble(summary, scenario, seed, seconds, args.target_precision)
+    met = args.target_precision is None or summary.precise(args.target_precision)[0]
+    _print_ensemble(summary, scenario, seed, seconds, args.target_precision, met)
     if args.keep_runs:
         files.append("runs.parquet")
     figures = sum(f.startswith("figures/") for f in files)
@@ -292,16 +298,18 @@ def _progress(args: argparse.Namespace, total: int) -> Any:
 
 
 def _print_ensemble(summary: Any, scenario: Scenario, seed: int, seconds: float,
-                    target: float | None) -> None:
+                    target: float | None, met: bool = True) -> None:
     """The headline metrics at the end: mean and 95% interval, and the 90% band."""
     import numpy as np
 
     half, bands, last = summary.half_width(), summary.bands.values(), len(summary.layout.days) - 1
     print(f"{scenario.name}: {summary.n} replications from seed {seed}, {scenario.start} to "
           f"{scenario.end}, in {seconds:.2f} s"
-          + (f": the headline metrics' 95% half-widths at the end are within {target:.0%} "
+          + ("" if target is None else
+             f": the headline metrics' 95% half-widths at the end are within {target:.1%} "
              "of their means (or, near zero, 1 staff, 10 visas or 10 diplomat-days a month)"
-             if target is not None else ""))
+             if met else f": target precision {target:.1%} NOT met within "
+             f"--max-replications ({summary.n}); see ensemble.json"))
     for side in summary.layout.sides:
         parts = []
         for metric, unit in (("staff_total", "staff"), ("consular_output", "visas/month")):

@@ -237,7 +237,8 @@ def write_ensemble_files(summary: Summary, scenario: Scenario, directory: Path,
                                  "seed": seed, "replications": summary.n,
                                  "band": list(BAND), "interval": "95% t-interval of the mean",
                                  "target_precision": target}
-    if precision is not None:
+    if precision is not None and target is not None:
+        record["target_met"] = summary.precise(target)[0]
         record["half_width_over_mean"] = {k: None if math.isnan(v) else round(v, 6)
                                           for k, v in precision.items()}
         record["absolute_floors"] = dict(HEADLINES)

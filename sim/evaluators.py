@@ -156,11 +156,12 @@ class Dask:
                    if self.scheduler == "local" else None)
         try:
             client = Client(cluster if cluster is not None else self.scheduler, timeout=10)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             if cluster is not None:
                 cluster.close()
-            raise ParityUserError(f"--scheduler {self.scheduler}: cannot reach it ({exc})") \
-                from exc
+            why = "cannot reach it" if isinstance(exc, OSError) else "not an address"
+            raise ParityUserError(f"--scheduler {self.scheduler}: {why} ({exc}; allowed: "
+                                  "tcp://HOST:PORT or local)") from exc
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         size = self.chunk or max(1, min(20, len(tasks) // (4 * workers) or 1))
         try:

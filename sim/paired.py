@@ -36,11 +36,16 @@ PAIRED_HEADER = ("scenario", "side", "metric", "statistic", "difference", "ci_lo
                  "ci_high", "n", "within_noise")
 
 
-def statistics(scenario: Scenario, seed: np.random.SeedSequence) -> np.ndarray:
-    """One replication's end value and run average of every series, ``[series, 2]``."""
-    layout = layout_of(scenario)
+def statistics(scenario: Scenario, seed: np.random.SeedSequence,
+               sides: tuple[str, ...] | None = None) -> np.ndarray:
+    """One replication's end value and run average of every series, ``[series, 2]``, the
+    sides in the order ``sides`` (default: the scenario's), so that scenarios listing
+    their sides in another order line up.
+    """
+    own = layout_of(scenario)  # where each series sits in this scenario's arrays
+    wanted = own if sides is None else type(own)(own.days, sides)
     values = replicate(scenario, seed)
-    rows = [values[layout.index(side, metric)] for side, metric in layout.series()]
+    rows = [values[own.index(side, metric)] for side, metric in wanted.series()]
     table = np.array(rows)
     with warnings.catch_warnings():  # a series with no value at all averages to NaN
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -51,7 +56,8 @@ def statistics(scenario: Scenario, seed: np.random.SeedSequence) -> np.ndarray:
 def paired_statistics(scenarios: tuple[Scenario, ...], seed: np.random.SeedSequence
                       ) -> np.ndarray:
     """Every scenario's statistics on the same seed, ``[scenario, series, 2]`` flattened."""
-    return np.concatenate([statistics(s, seed).ravel() for s in scenarios])
+    order = tuple(scenarios[0].sides)
+    return np.concatenate([statistics(s, seed, order).ravel() for s in scenarios])
 
 
 @dataclass

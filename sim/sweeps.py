@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from sim.errors import ScenarioError
 from sim.sensitivity import Sensitivity
@@ -85,6 +85,15 @@ class Sweep(Strict):
     outcomes: list[Outcome] = Field(min_length=1, description="what each run reports")
     sensitivity: Sensitivity | None = Field(
         default=None, description="a SALib analysis (Morris or Sobol) in place of `design`")
+
+    @field_validator("parameters")
+    @classmethod
+    def _distinct(cls, parameters: list[Parameter]) -> list[Parameter]:
+        paths = [p.path for p in parameters]
+        twice = sorted({p for p in paths if paths.count(p) > 1})
+        if twice:
+            raise ValueError(f"'{twice[0]}' is listed twice (each path once)")
+        return parameters
 
 
 
@@ -178,7 +187,9 @@ def _missing(data: Any, path: str) -> str | None:
     """
     node = data
     walked: list[str] = []
-    for key in _keys(path)[:-1]:
+    keys = _keys(path)
+    for depth, key in enumerate(keys):
+        last = depth == len(keys) - 1
         if isinstance(node, list):
             if not (isinstance(key, int) and 0 <= key < len(node)):
                 where = ".".join(walked)
@@ -189,6 +200,8 @@ def _missing(data: Any, path: str) -> str | None:
         else:
             return f"{'.'.join(walked)} is a value, not a mapping or a list"
         walked.append(str(key))
+        if last:
+            return None
     return None
 
 
@@ -210,8 +223,7 @@ def _scenario_at(base: Any, point: dict[str, Value], sweep_source: Any, sweep: S
     try:
         return from_source(source)
     except ScenarioError as exc:
-        index = next(i for i, p in enumerate(sweep.parameters) if p.path in point)
-        where = sweep_source.where(("parameters", index))
+        where = sweep_source.where(("parameters",))
         first = str(exc).splitlines()[0]
         raise ScenarioError([f"{where}: the point {_label(point)} is not a valid scenario: "
                              f"{first}"]) from None
@@ -333,6 +345,10 @@ def plot_sweep(result: Result) -> Any:
     from sim.plots import new_figure
 
     params = result.sweep.parameters
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool)
+                  for point in result.points for v in point.values())
+    if not numeric:
+        return None  # values that are not numbers have no axis to draw on
     means = np.nanmean(result.values, axis=1)
     if len(params) == 1:
         fig = new_figure(8, 3.2 * len(result.sweep.outcomes))

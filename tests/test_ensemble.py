@@ -235,3 +235,30 @@ def test_keep_runs_writes_every_replications_rows(tmp_path):
     joined = ensemble.to_frame().join(means.rename("kept"), how="inner").dropna()
     assert len(joined) > 16_000
     assert np.allclose(joined["mean"], joined["kept"], rtol=1e-5, atol=1e-6)
+
+
+def test_a_target_not_met_within_the_maximum_says_so(tmp_path, capsys):
+    """Stopped by --max-replications before the precision: the line and the JSON say so."""
+    import json
+
+    out = tmp_path / "t"
+    assert main(["run", str(RECORD), "--replications", "2", "--max-replications", "2",
+                 "--target-precision", "0.001", "--workers", "1", "--out", str(out),
+                 "--no-figures", "--quiet"]) == 0
+    assert "target precision 0.1% NOT met within --max-replications (2)" in \
+        capsys.readouterr().out
+    assert json.loads((out / "ensemble.json").read_text())["target_met"] is False
+
+
+def test_ensemble_options_without_replications_are_refused(tmp_path, capsys):
+    assert main(["run", str(RECORD), "--keep-runs", "--out", str(tmp_path / "k")]) == 2
+    assert capsys.readouterr().err == ("error: --keep-runs applies to an ensemble: add "
+                                       "--replications N\n")
+
+
+def test_the_python_ensemble_checks_its_arguments():
+    import sim
+    from sim.errors import ParityUserError
+
+    with pytest.raises(ParityUserError, match=r"replications=0: must be a whole number >= 1"):
+        sim.ensemble(RECORD, replications=0)

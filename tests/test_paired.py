@@ -77,3 +77,22 @@ def test_compare_replications_needs_scenario_files(tmp_path, capsys):
     assert capsys.readouterr().err == ("error: --replications compares scenario files "
                                        "(.yaml), not results directories: each is run on the "
                                        "same seeds\n")
+
+
+def test_scenarios_listing_their_sides_in_another_order_line_up(tmp_path):
+    """The same model with its sides written B then A differs from itself by nothing in
+    each mission's metrics (the joint ones are first side against second, so they flip).
+    """
+    import yaml
+
+    from sim import load_scenario
+
+    small = ROOT / "tests" / "data" / "small.yaml"
+    data = yaml.safe_load(small.read_text())
+    data["sides"] = dict(reversed(list(data["sides"].items())))
+    swapped = tmp_path / "swapped.yaml"
+    swapped.write_text(yaml.safe_dump(data, sort_keys=False))
+    differences = run_paired([load_scenario(small), load_scenario(swapped)], 2, seed=1)
+    per_side = differences.mean[1][:2 * 16]
+    counted = differences.count[1][:2 * 16]
+    assert np.all(per_side == 0) and (counted > 0).sum() > 40  # empty series have no count

@@ -153,3 +153,23 @@ def test_morris_screens_out_the_parameter_that_does_not(tmp_path):
     found = sensitivity_rows(tmp_path, "morris")
     assert found[("relations.half_life_days", "mu_star")] > 1
     assert found[("talks.concession_weight", "mu_star")] == 0
+
+
+@pytest.mark.parametrize("path, message", [
+    ("moves.500", "no item 500 in moves (allowed: 0 to "),
+    ("name.foo", "name is a value, not a mapping or a list"),
+])
+def test_a_path_that_cannot_be_set_is_refused_before_any_run(tmp_path, capsys, path, message):
+    body = f"parameters: [{{path: {path}, values: [1]}}]\noutcomes: [{{side: US, metric: " \
+           "staff_total}]\n"
+    sweep = write(tmp_path, body)
+    assert main(["sweep", str(sweep), "--out", str(tmp_path / "o")]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_path_listed_twice_is_refused(tmp_path, capsys):
+    body = ("parameters:\n  - {path: talks.reservation, values: [0]}\n"
+            "  - {path: talks.reservation, values: [1]}\noutcomes: [{side: US, metric: "
+            "staff_total}]\n")
+    assert main(["sweep", str(write(tmp_path, body)), "--out", str(tmp_path / "o")]) == 2
+    assert "'talks.reservation' is listed twice" in capsys.readouterr().err
