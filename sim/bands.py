@@ -8,13 +8,14 @@ with a line and band per mission (or one for the joint metrics).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim.ensembles import layout_of
 from sim.metrics import JOINT_METRICS
 from sim.plots import (
     JOINT_COLOUR,
@@ -75,3 +76,38 @@ def write_band_figures(summary: Summary, scenario: Scenario, directory: Path) ->
         save_figure(plot_bands(summary, scenario, metric), directory / name)
         names.append(name)
     return names
+
+
+def plot_paired(differences: Any, names: list[str], metric: str) -> Figure:
+    """Each what-if's difference from the first scenario over time, on common random
+    numbers: the mean over replications and its 95% interval, per mission.
+    """
+    over = differences.over_time
+    first = differences.scenarios[0]
+    layout = layout_of(first)
+    series = list(layout.series())
+    dates = np.array([np.datetime64(first.date(int(d)), "D") for d in layout.days])
+    half = over.half_width()
+    sides = ("both",) if metric in JOINT_METRICS else layout.sides
+    colours = {"both": JOINT_COLOUR, **side_colours(layout.sides)}
+    styles = ["-", "--", ":", "-."]
+    fig = new_figure(9, 4.5)
+    ax = fig.add_subplot()
+    ax.axhline(0, color="grey", lw=0.8)
+    for k, name in enumerate(names[1:], start=1):
+        for side in sides:
+            j = series.index((side, metric))
+            mean, width = over.mean[k, j], half[k, j]
+            colour = colours[side]
+            label_side = "both missions" if side == "both" else first.sides[side].name
+            ax.fill_between(dates, mean - width, mean + width, color=colour, alpha=0.2,
+                            linewidth=0)
+            ax.plot(dates, mean, color=colour, lw=1.8, ls=styles[(k - 1) % len(styles)],
+                    label=f"{name}: {label_side}")
+    ax.set_ylabel(f"difference in {axis_label(metric)}")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="best", fontsize=8, frameon=False,
+              title="mean difference from the first; band: 95% interval", title_fontsize=8)
+    format_date_axis(ax, (dates[0], dates[-1]))
+    ax.set_title(f"{metric.replace('_', ' ')}: paired difference over {over.n} replications")
+    return fig

@@ -417,6 +417,7 @@ def _compare_paired(args: argparse.Namespace, scenarios: list[Scenario | None]) 
         writer.writerow(PAIRED_HEADER)
         writer.writerows(rows)
         (staging / "paired.csv").write_text(buffer.getvalue(), encoding="utf-8")
+        figures = _paired_figures(differences, names, staging)
     print(f"{args.replications} paired replications from seed {seed}, each scenario on the "
           "same seeds; differences from the first at the end, with 95% intervals:")
     for row in rows:
@@ -426,8 +427,25 @@ def _compare_paired(args: argparse.Namespace, scenarios: list[Scenario | None]) 
             verdict = "within noise" if noise == "yes" else "beyond noise"
             print(f"  {name} {side} {metric}: {float(diff):+.1f} [{float(low):+.1f}, "
                   f"{float(high):+.1f}] ({verdict})")
-    print(f"Wrote {args.out}/: paired.csv")
+    print(f"Wrote {args.out}/: paired.csv" + (f" and {figures} figures in figures/"
+                                               if figures else ""))
     return 0
+
+
+def _paired_figures(differences: Any, names: list[str], staging: Path) -> int:
+    """The differences over time of the band metrics, when the scenarios share their
+    sample dates; returns how many were drawn.
+    """
+    if differences.over_time is None:
+        return 0
+    from sim.bands import BAND_METRICS, plot_paired
+    from sim.plots import save_figure
+
+    (staging / "figures").mkdir(exist_ok=True)
+    for metric in BAND_METRICS:
+        save_figure(plot_paired(differences, names, metric),
+                    staging / "figures" / f"paired-{metric}.png")
+    return len(BAND_METRICS)
 
 
 def _sweep(args: argparse.Namespace) -> int:

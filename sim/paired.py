@@ -53,11 +53,27 @@ def statistics(scenario: Scenario, seed: np.random.SeedSequence,
     return np.stack([table[:, -1], average], axis=1)
 
 
-def paired_statistics(scenarios: tuple[Scenario, ...], seed: np.random.SeedSequence
-                      ) -> np.ndarray:
-    """Every scenario's statistics on the same seed, ``[scenario, series, 2]`` flattened."""
+def aligned(scenario: Scenario, seed: np.random.SeedSequence, sides: tuple[str, ...]
+            ) -> np.ndarray:
+    """One replication's every series, ``[series, sample]``, the sides in ``sides``' order."""
+    own = layout_of(scenario)
+    wanted = type(own)(own.days, sides)
+    values = replicate(scenario, seed)
+    return np.array([values[own.index(side, metric)] for side, metric in wanted.series()])
+
+
+def paired_series(scenarios: tuple[Scenario, ...], seed: np.random.SeedSequence
+                  ) -> np.ndarray:
+    """Every scenario's series on the same seed, flattened one after the other."""
     order = tuple(scenarios[0].sides)
-    return np.concatenate([statistics(s, seed, order).ravel() for s in scenarios])
+    return np.concatenate([aligned(s, seed, order).ravel() for s in scenarios])
+
+
+def _end_and_average(table: np.ndarray) -> np.ndarray:
+    """``[series, 2]``: each series' last value and its mean over the samples."""
+    with warnings.catch_warnings():  # a series with no value at all averages to NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.stack([table[:, -1], np.nanmean(table, axis=1)], axis=1)
 
 
 @dataclass
@@ -65,6 +81,8 @@ class Differences:
     """Running mean and squared deviations of each scenario's difference from the first."""
 
     scenarios: tuple[Scenario, ...]
+    #: Values per series: the two ``STATISTICS``, or every sample (for the figures).
+    width: int = len(STATISTICS)
     n: int = 0
     count: np.ndarray = field(init=False)
     mean: np.ndarray = field(init=False)
@@ -72,9 +90,12 @@ class Differences:
 
     def __post_init__(self) -> None:
         series = sum(1 for _ in layout_of(self.scenarios[0]).series())
-        shape = (len(self.scenarios), series, len(STATISTICS))
+        shape = (len(self.scenarios), series, self.width)
         self.count = np.zeros(shape, dtype=np.int64)
         self.mean, self.squares = np.zeros(shape), np.zeros(shape)
+
+    #: The differences at every sample (set by ``run_paired``), for the figures.
+    over_time: Differences | None = None
 
     def add(self, flat: np.ndarray) -> None:
         """Fold in one replication's statistics of every scenario."""
@@ -100,15 +121,27 @@ class Differences:
 
 def run_paired(scenarios: list[Scenario], replications: int, seed: int,
                evaluator: Evaluator | None = None) -> Differences:
-    """Run every scenario ``replications`` times on common random numbers."""
+    """Run every scenario ``replications`` times on common random numbers; the differences
+    of their end values and averages (and, with ``.over_time``, of every sample, when the
+    scenarios share their sample dates).
+    """
     from sim.evaluators import Serial
 
     evaluator = evaluator or Serial()
     group = tuple(scenarios)
     differences = Differences(group)
+    days = [len(layout_of(s).days) for s in group]
+    series = sum(1 for _ in layout_of(group[0]).series())
+    same_dates = len({tuple(layout_of(s).days) for s in group}) == 1
+    over_time = Differences(group, width=days[0]) if same_dates else None
     tasks = list(enumerate(np.random.SeedSequence(seed).spawn(replications)))
-    for _, values in evaluator.ordered(partial(paired_statistics, group), tasks):
-        differences.add(values)
+    for _, flat in evaluator.ordered(partial(paired_series, group), tasks):
+        tables = np.split(flat, np.cumsum([series * d for d in days])[:-1])
+        tables = [t.reshape(series, d) for t, d in zip(tables, days, strict=True)]
+        differences.add(np.concatenate([_end_and_average(t).ravel() for t in tables]))
+        if over_time is not None:
+            over_time.add(np.concatenate([t.ravel() for t in tables]))
+    differences.over_time = over_time
     return differences
 
 

@@ -96,3 +96,19 @@ def test_scenarios_listing_their_sides_in_another_order_line_up(tmp_path):
     per_side = differences.mean[1][:2 * 16]
     counted = differences.count[1][:2 * 16]
     assert np.all(per_side == 0) and (counted > 0).sum() > 40  # empty series have no count
+
+
+def test_the_paired_figure_shows_each_missions_difference_with_its_band(pair):
+    """One line and one band per mission for the what-if; zero before the moves differ."""
+    from sim.bands import plot_paired
+
+    base, more = pair
+    differences = run_paired([base, more], 3, seed=2)
+    fig = plot_paired(differences, ["base", "more"], "staff_total")
+    ax = fig.axes[0]
+    assert ax.get_title() == "staff total: paired difference over 3 replications"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["more: A mission in B", "more: B mission in A"]
+    a_line = ax.lines[1].get_ydata()  # after the zero line
+    assert a_line[0] == 0 and a_line.min() <= -15
+    assert len(ax.collections) == 2
