@@ -45,9 +45,9 @@ def _table(header: tuple[str, ...], rows: Any, dates: tuple[str, ...]) -> pd.Dat
     """The rows as the CSV file holds them, read back with pandas' own types."""
     import pandas as pd
 
-    from sim.output import _csv_text
+    from sim.output import csv_text
 
-    return pd.read_csv(io.StringIO(_csv_text(header, rows)), parse_dates=list(dates),
+    return pd.read_csv(io.StringIO(csv_text(header, rows)), parse_dates=list(dates),
                        keep_default_na=False, na_values=[""])
 
 
@@ -114,7 +114,7 @@ def ensemble(scenario: Scenario | str | Path, replications: int = 10, seed: int 
     """
     from sim.ensembles import ENSEMBLE_HEADER, ensemble_rows, run_ensemble
     from sim.errors import ParityUserError
-    from sim.evaluators import Processes, Serial
+    from sim.evaluators import evaluator_for
 
     problems = [why for bad, why in (
         (not isinstance(replications, int) or replications < 1,
@@ -129,7 +129,7 @@ def ensemble(scenario: Scenario | str | Path, replications: int = 10, seed: int 
     if problems:
         raise ParityUserError("; ".join(problems))
     scenario = _scenario(scenario)
-    evaluator = Serial() if workers == 1 else Processes(workers)
+    evaluator = evaluator_for(workers, None)
     summary = run_ensemble(scenario, replications, seed=seed, evaluator=evaluator,
                            target_precision=target_precision)
     return _table(ENSEMBLE_HEADER, ensemble_rows(summary, scenario), ("date",))
@@ -144,11 +144,11 @@ def sweep(path: str | Path, workers: int = 1) -> tuple[pd.DataFrame, dict[str, n
     """
     import pandas as pd
 
-    from sim.evaluators import Processes, Serial
+    from sim.evaluators import evaluator_for
     from sim.sweeps import load_sweep, outcome_name, run_sweep
 
     spec, scenarios = load_sweep(path)
-    result = run_sweep(spec, scenarios, Serial() if workers == 1 else Processes(workers))
+    result = run_sweep(spec, scenarios, evaluator_for(workers, None))
     reps = spec.replications
     rows = [{"point": p, "replication": r,
              **{path.replace(".", "_"): value for path, value in point.items()}}

@@ -245,12 +245,12 @@ def _run_ensemble(args: argparse.Namespace, scenario: Scenario, out_dir: Path) -
         seconds = time.perf_counter() - started
         first = Simulation(scenario, seed=np.random.SeedSequence(seed).spawn(1)[0]).run()
         files = write_run_files(first, staging, figures=not args.no_figures)
-        precision = (summary.precise(args.target_precision)[1]
+        precision = (summary.precise(args.target_precision)
                      if args.target_precision is not None else None)
         files += write_ensemble_files(summary, scenario, staging, seed,
                                       figures=not args.no_figures, precision=precision,
                                       target=args.target_precision)
-    met = args.target_precision is None or summary.precise(args.target_precision)[0]
+    met = precision is None or precision[0]
     _print_ensemble(summary, scenario, seed, seconds, args.target_precision, met)
     if args.keep_runs:
         files.append("runs.parquet")
@@ -390,11 +390,9 @@ def _compare(args: argparse.Namespace) -> int:
 
 def _compare_paired(args: argparse.Namespace, scenarios: list[Scenario | None]) -> int:
     """``compare --replications``: paired differences from the first scenario."""
-    import csv
-    import io
-
     from sim.destination import staged
     from sim.evaluators import evaluator_for
+    from sim.output import csv_text
     from sim.paired import PAIRED_HEADER, paired_rows, run_paired
 
     if any(s is None for s in scenarios):
@@ -412,11 +410,8 @@ def _compare_paired(args: argparse.Namespace, scenarios: list[Scenario | None]) 
     with staged(args.out, args.force, command="compare") as staging:
         differences = run_paired(chosen, args.replications, seed, evaluator)
         rows = list(paired_rows(differences, names))
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(PAIRED_HEADER)
-        writer.writerows(rows)
-        (staging / "paired.csv").write_text(buffer.getvalue(), encoding="utf-8")
+        (staging / "paired.csv").write_text(csv_text(PAIRED_HEADER, rows),
+                                            encoding="utf-8")
         figures = _paired_figures(differences, names, staging)
     print(f"{args.replications} paired replications from seed {seed}, each scenario on the "
           "same seeds; differences from the first at the end, with 95% intervals:")
@@ -450,11 +445,9 @@ def _paired_figures(differences: Any, names: list[str], staging: Path) -> int:
 
 def _sweep(args: argparse.Namespace) -> int:
     """``parity sweep``: every point of the design, replicated; tidy tables and a figure."""
-    import csv
-    import io
-
     from sim.destination import check_destination, staged
     from sim.evaluators import evaluator_for
+    from sim.output import csv_text
     from sim.plots import save_figure
     from sim.sweeps import (
         load_sweep,
@@ -480,11 +473,7 @@ def _sweep(args: argparse.Namespace) -> int:
         for name, header, rows in (("sweep.csv", tidy_header(result), tidy_rows(result)),
                                    ("summary.csv", summary_header(result),
                                     summary_rows(result))):
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(rows)
-            (staging / name).write_text(buffer.getvalue(), encoding="utf-8")
+            (staging / name).write_text(csv_text(header, rows), encoding="utf-8")
             files.append(name)
         figure = None if args.no_figures else plot_sweep(result)
         if figure is not None:
@@ -500,14 +489,14 @@ def _sweep(args: argparse.Namespace) -> int:
 
 def _write_sensitivity(result: Any, sweep: Any, staging: Path, figures: bool) -> list[str]:
     """``sensitivity.csv`` (and its bars) for a sweep with a ``sensitivity`` block."""
-    from sim.output import number
+    from sim.output import csv_text, number
     from sim.plots import save_figure
     from sim.sensitivity import analyze, plot
 
     rows = list(analyze(result, sweep.sensitivity))
-    lines = ["outcome,parameter,index,value"] + [
-        f"{o},{p},{i},{number(float(f'{v:.6g}'))}" for o, p, i, v in rows]
-    (staging / "sensitivity.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shown = ((o, p, i, number(float(f"{v:.6g}"))) for o, p, i, v in rows)
+    (staging / "sensitivity.csv").write_text(
+        csv_text(("outcome", "parameter", "index", "value"), shown), encoding="utf-8")
     if not figures:
         return ["sensitivity.csv"]
     save_figure(plot(rows, sweep.sensitivity, sweep.name), staging / "sensitivity.png")

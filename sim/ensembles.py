@@ -26,6 +26,7 @@ import numpy as np
 
 from sim.metrics import JOINT_METRICS, SIDE_METRICS
 from sim.quantiles import Quantiles
+from sim.running import RunningMean
 
 if TYPE_CHECKING:
     from sim.evaluators import Evaluator
@@ -109,30 +110,33 @@ def layout_of(scenario: Scenario) -> Layout:
 
 @dataclass
 class Summary:
-    """Running statistics of every cell: count, mean and sum of squared deviations."""
+    """Running statistics of every cell: the mean and its interval (``RunningMean``), the
+    bands, and the first few paths.
+    """
 
     layout: Layout
     n: int = 0
-    count: np.ndarray = field(init=False)
-    mean: np.ndarray = field(init=False)
-    squares: np.ndarray = field(init=False)
+    stats: RunningMean = field(init=False)
     bands: Quantiles = field(init=False)
     paths: list[np.ndarray] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        cells = self.layout.cells
-        self.count = np.zeros(cells, dtype=np.int64)
-        self.mean = np.zeros(cells)
-        self.squares = np.zeros(cells)
-        self.bands = Quantiles(BAND, cells)
+        self.stats = RunningMean(self.layout.cells)
+        self.bands = Quantiles(BAND, self.layout.cells)
+
+    @property
+    def count(self) -> np.ndarray:
+        """Replications with a value, per cell."""
+        return self.stats.count
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Mean over the replications, per cell."""
+        return self.stats.mean
 
     def add(self, values: np.ndarray) -> None:
         """Fold in the next replication (in index order)."""
-        seen = ~np.isnan(values)
-        self.count += seen
-        delta = np.where(seen, values - self.mean, 0.0)
-        self.mean += np.where(seen, delta / np.maximum(self.count, 1), 0.0)
-        self.squares += np.where(seen, delta * (values - self.mean), 0.0)
+        self.stats.add(values)
         self.bands.add(values)
         if len(self.paths) < SAMPLE_PATHS:
             self.paths.append(values.copy())
@@ -140,13 +144,7 @@ class Summary:
 
     def half_width(self) -> np.ndarray:
         """Half-width of each cell's 95% t-interval for the mean (NaN below two values)."""
-        from scipy.stats import t
-
-        n = self.count.astype(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sd = np.sqrt(self.squares / (n - 1))
-            return np.where(n >= 2, t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n),
-                            np.nan)
+        return self.stats.half_width()
 
     def precise(self, relative: float) -> tuple[bool, dict[str, float]]:
         """Whether every headline metric at the end is within ``relative`` of its mean (or
@@ -222,27 +220,27 @@ def ensemble_rows(summary: Summary, scenario: Scenario) -> Iterator[tuple[str, .
 
 def write_ensemble_files(summary: Summary, scenario: Scenario, directory: Path,
                          seed: int, figures: bool = True,
-                         precision: dict[str, float] | None = None,
+                         precision: tuple[bool, dict[str, float]] | None = None,
                          target: float | None = None) -> list[str]:
-    """Write ``ensemble.csv``, ``ensemble.json`` and (with ``figures``) the band figures."""
-    import csv
-    import io
+    """Write ``ensemble.csv``, ``ensemble.json`` and (with ``figures``) the band figures;
+    ``precision`` is ``Summary.precise(target)``, when a target was set.
+    """
     import json
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ENSEMBLE_HEADER)
-    writer.writerows(ensemble_rows(summary, scenario))
+    from sim.output import csv_text
+
     record: dict[str, object] = {"scenario": scenario.name, "sha256": scenario.sha256,
                                  "seed": seed, "replications": summary.n,
                                  "band": list(BAND), "interval": "95% t-interval of the mean",
                                  "target_precision": target}
-    if precision is not None and target is not None:
-        record["target_met"] = summary.precise(target)[0]
+    if precision is not None:
+        met, ratios = precision
+        record["target_met"] = met
         record["half_width_over_mean"] = {k: None if math.isnan(v) else round(v, 6)
-                                          for k, v in precision.items()}
+                                          for k, v in ratios.items()}
         record["absolute_floors"] = dict(HEADLINES)
-    (directory / "ensemble.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    (directory / "ensemble.csv").write_text(
+        csv_text(ENSEMBLE_HEADER, ensemble_rows(summary, scenario)), encoding="utf-8")
     (directory / "ensemble.json").write_text(json.dumps(record, indent=2) + "\n",
                                              encoding="utf-8")
     names = ["ensemble.csv", "ensemble.json"]

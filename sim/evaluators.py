@@ -53,6 +53,11 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def chunk_size(tasks: list[Task], workers: int) -> int:
+    """Tasks per chunk: about four chunks a worker, at most 20 tasks each."""
+    return max(1, min(20, len(tasks) // (4 * workers) or 1))
+
+
 def chunks(tasks: list[Task], size: int) -> list[list[Task]]:
     """The tasks in consecutive chunks of ``size``."""
     return [tasks[i:i + size] for i in range(0, len(tasks), size)]
@@ -78,7 +83,7 @@ class Processes:
     def ordered(self, work: Work, tasks: list[Task]) -> Iterator[Result]:
         import multiprocessing
 
-        size = self.chunk or max(1, min(20, len(tasks) // (4 * self.workers) or 1))
+        size = self.chunk or chunk_size(tasks, self.workers)
         pending = iter(chunks(tasks, size))
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -163,7 +168,7 @@ class Dask:
             raise ParityUserError(f"--scheduler {self.scheduler}: {why} ({exc}; allowed: "
                                   "tcp://HOST:PORT or local)") from exc
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        size = self.chunk or max(1, min(20, len(tasks) // (4 * workers) or 1))
+        size = self.chunk or chunk_size(tasks, workers)
         try:
             yield from _in_order(
                 iter(chunks(tasks, size)),

@@ -12,7 +12,7 @@ import io
 import json
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +129,8 @@ def _seed_record(seed: Any) -> Any:
     return seed
 
 
-def _csv_text(header: tuple[str, ...], rows: Iterator[tuple[str, ...]]) -> str:
+def csv_text(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> str:
+    """A table as the CSV every Parity file is: a header, then the rows, newline-ended."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -151,9 +152,9 @@ def write_run_files(sim: Simulation, directory: Path, figures: bool = True,
     ``directory`` is a staging directory, or a part of one (a comparison's runs).
     """
     files = {
-        "timeseries.csv": _csv_text(TIMESERIES_HEADER, timeseries_rows(sim)),
-        "events.csv": _csv_text(EVENTS_HEADER, event_rows(sim)),
-        "measures.csv": _csv_text(MEASURES_HEADER, measure_rows(sim)),
+        "timeseries.csv": csv_text(TIMESERIES_HEADER, timeseries_rows(sim)),
+        "events.csv": csv_text(EVENTS_HEADER, event_rows(sim)),
+        "measures.csv": csv_text(MEASURES_HEADER, measure_rows(sim)),
         "summary.json": json.dumps(summary(sim), indent=2, ensure_ascii=False) + "\n",
     }
     if timing is not None:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.ensembles import layout_of, replicate
+from sim.running import RunningMean
 
 if TYPE_CHECKING:
     from sim.evaluators import Evaluator
@@ -36,21 +37,9 @@ PAIRED_HEADER = ("scenario", "side", "metric", "statistic", "difference", "ci_lo
                  "ci_high", "n", "within_noise")
 
 
-def statistics(scenario: Scenario, seed: np.random.SeedSequence,
-               sides: tuple[str, ...] | None = None) -> np.ndarray:
-    """One replication's end value and run average of every series, ``[series, 2]``, the
-    sides in the order ``sides`` (default: the scenario's), so that scenarios listing
-    their sides in another order line up.
-    """
-    own = layout_of(scenario)  # where each series sits in this scenario's arrays
-    wanted = own if sides is None else type(own)(own.days, sides)
-    values = replicate(scenario, seed)
-    rows = [values[own.index(side, metric)] for side, metric in wanted.series()]
-    table = np.array(rows)
-    with warnings.catch_warnings():  # a series with no value at all averages to NaN
-        warnings.simplefilter("ignore", RuntimeWarning)
-        average = np.nanmean(table, axis=1)
-    return np.stack([table[:, -1], average], axis=1)
+def statistics(scenario: Scenario, seed: np.random.SeedSequence) -> np.ndarray:
+    """One replication's end value and run average of every series, ``[series, 2]``."""
+    return _end_and_average(aligned(scenario, seed, tuple(scenario.sides)))
 
 
 def aligned(scenario: Scenario, seed: np.random.SeedSequence, sides: tuple[str, ...]
@@ -78,45 +67,39 @@ def _end_and_average(table: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Differences:
-    """Running mean and squared deviations of each scenario's difference from the first."""
+    """Each scenario's running mean difference from the first (``RunningMean``)."""
 
     scenarios: tuple[Scenario, ...]
     #: Values per series: the two ``STATISTICS``, or every sample (for the figures).
     width: int = len(STATISTICS)
     n: int = 0
-    count: np.ndarray = field(init=False)
-    mean: np.ndarray = field(init=False)
-    squares: np.ndarray = field(init=False)
-
-    def __post_init__(self) -> None:
-        series = sum(1 for _ in layout_of(self.scenarios[0]).series())
-        shape = (len(self.scenarios), series, self.width)
-        self.count = np.zeros(shape, dtype=np.int64)
-        self.mean, self.squares = np.zeros(shape), np.zeros(shape)
-
+    stats: RunningMean = field(init=False)
     #: The differences at every sample (set by ``run_paired``), for the figures.
     over_time: Differences | None = None
 
+    def __post_init__(self) -> None:
+        series = sum(1 for _ in layout_of(self.scenarios[0]).series())
+        self.stats = RunningMean((len(self.scenarios), series, self.width))
+
+    @property
+    def count(self) -> np.ndarray:
+        """Replications with a difference, per cell."""
+        return self.stats.count
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Mean difference, per cell."""
+        return self.stats.mean
+
     def add(self, flat: np.ndarray) -> None:
-        """Fold in one replication's statistics of every scenario."""
+        """Fold in one replication's values of every scenario."""
         values = flat.reshape(self.mean.shape)
-        diff = values - values[0]
-        seen = ~np.isnan(diff)
-        self.count += seen
-        delta = np.where(seen, diff - self.mean, 0.0)
-        self.mean += np.where(seen, delta / np.maximum(self.count, 1), 0.0)
-        self.squares += np.where(seen, delta * (diff - self.mean), 0.0)
+        self.stats.add(values - values[0])
         self.n += 1
 
     def half_width(self) -> np.ndarray:
         """Half-width of each mean difference's 95% t-interval (NaN below two values)."""
-        from scipy.stats import t
-
-        n = self.count.astype(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sd = np.sqrt(self.squares / (n - 1))
-            return np.where(n >= 2, t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n),
-                            np.nan)
+        return self.stats.half_width()
 
 
 def run_paired(scenarios: list[Scenario], replications: int, seed: int,

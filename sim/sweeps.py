@@ -314,9 +314,8 @@ def summary_rows(result: Result) -> Iterator[tuple[str, ...]]:
     """``summary.csv``: per point and outcome, the mean over replications and its 95%
     t-interval (empty with one replication).
     """
-    from scipy.stats import t
-
     from sim.output import number
+    from sim.running import t_half_width
 
     for p, point in enumerate(result.points):
         for k, outcome in enumerate(result.sweep.outcomes):
@@ -324,8 +323,8 @@ def summary_rows(result: Result) -> Iterator[tuple[str, ...]]:
             column = column[~np.isnan(column)]
             n = column.size
             mean = float(column.mean()) if n else math.nan
-            half = (float(t.ppf(0.975, n - 1) * column.std(ddof=1) / math.sqrt(n))
-                    if n >= 2 else math.nan)
+            squares = float(((column - mean) ** 2).sum()) if n else math.nan
+            half = float(t_half_width(np.array(squares), np.array(n)))
             shown = [number(float(f"{v:.6g}")) if not math.isnan(v) else ""
                      for v in (mean, mean - half, mean + half)]
             yield (str(p), *(str(v) for v in point.values()), outcome_name(outcome),

@@ -20,6 +20,7 @@ from sim.moves.base import IN_FORCE, Common
 from sim.policies.base import Intent
 
 if TYPE_CHECKING:
+    from sim.harm import Baseline
     from sim.model import Simulation
     from sim.state import Measure
 
@@ -78,11 +79,12 @@ def _measure_to_lift(sim: Simulation, actor: str, target: str, intent: Intent) -
     return mine[-1].id if mine else None
 
 
-def harm_of(sim: Simulation, move: Move, target: str) -> float:
+def harm_of(sim: Simulation, move: Move, target: str, baseline: Baseline | None = None
+            ) -> float:
     """What ``move`` would take from ``target``'s mission if made now, as ``target``
-    values it.
+    values it (``baseline``: the mission's functions now, if already taken).
     """
-    return sim.harm_value(target, move.harm(sim.context, target))
+    return sim.harm_value(target, move.harm(sim.context, target), baseline)
 
 
 def candidates(sim: Simulation, actor: str, intent: Intent, source: str) -> list[Valued]:
@@ -95,16 +97,17 @@ def candidates(sim: Simulation, actor: str, intent: Intent, source: str) -> list
     common: Common = {"date": sim.today, "actor": actor, "source": source,
                       "note": intent.note or None}
     found = []
+    now = sim.functions(target)  # once: every candidate is a share of the same mission
     for name, cls in INSTRUMENTS.items():
         move = cls.from_intent(sim.context, common, target, 1.0)
         if not isinstance(move, Move):
             continue
-        harm = harm_of(sim, move, target)
+        harm = harm_of(sim, move, target, now)
         if name == "expel" and harm > 0:
             present = len(sim.mission(target).expats)
             count = max(1, min(present, round((intent.value or 0.0) / harm)))
             move = move.model_copy(update={"count": count})
-            harm = harm_of(sim, move, target)
+            harm = harm_of(sim, move, target, now)
         if harm > 0:
             found.append(Valued(move, harm))
     return found
