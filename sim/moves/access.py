@@ -21,7 +21,7 @@ from sim.harm import (
     vacant,
     visa_days,
 )
-from sim.moves.base import Common, Context, Lifted, Move, once, state_of
+from sim.moves.base import Common, Context, Lifted, Move, days, once, state_of
 
 if TYPE_CHECKING:
     from sim.state import Measure
@@ -36,6 +36,9 @@ class TravelRadius(Move):
     summary = "confine the target's staff to a radius around their post"
     severity = 0.5
     settled_under = "travel"
+
+    def in_words(self) -> str:
+        return f"Travel confined to {self.km:g} km ({self.km / 1.609344:.0f} miles) of the post"
 
     @classmethod
     def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
@@ -56,6 +59,9 @@ class TravelNotice(Move):
     summary = "require advance notice of travel beyond the radius"
     severity = 0.5
     settled_under = "travel"
+
+    def in_words(self) -> str:
+        return f"Travel beyond the permitted zone notified {days(self.days)} ahead"
 
     @classmethod
     def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
@@ -85,6 +91,11 @@ class VisaPolicy(Move):
     summary = "set the approval rate, processing time and yearly quota of visas for the target"
     severity = 2.0
     settled_under = "visas"
+
+    def in_words(self) -> str:
+        quota = f", at most {self.quota} a year" if self.quota is not None else ""
+        return (f"Visas for staff: {self.approval_rate:.0%} granted, "
+                f"{self.processing_days:g} days to decide{quota}")
 
     @classmethod
     def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
@@ -125,6 +136,9 @@ class BankingRestriction(Move):
     severity = 1.0
     settled_under = "banking"
 
+    def in_words(self) -> str:
+        return "Banking restricted"
+
     @classmethod
     def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
         """Once."""
@@ -149,6 +163,9 @@ class BankingGuarantee(Move):
     severity = 0.0
     State = Lifted
 
+    def in_words(self) -> str:
+        return "Banking guaranteed"
+
     def apply(self, ctx: Context, measure: Measure) -> None:
         state_of(measure, Lifted).measures = ctx.lift_where(
             measure.target,
@@ -163,6 +180,9 @@ class SuspendFlights(Move):
     summary = "suspend direct flights: replacements take longer to arrive"
     severity = 1.0
     settled_under = "flights"
+
+    def in_words(self) -> str:
+        return "Direct flights suspended"
 
     @classmethod
     def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
@@ -183,6 +203,9 @@ class ResumeFlights(Move):
     concedes = True
     persists = False
     State = Lifted
+
+    def in_words(self) -> str:
+        return "Direct flights resumed"
 
     def apply(self, ctx: Context, measure: Measure) -> None:
         state_of(measure, Lifted).measures = ctx.lift_where(

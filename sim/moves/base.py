@@ -145,6 +145,12 @@ class Move(BaseModel):
         """Short text for the event log, e.g. ``count=60 notice_days=7``."""
         return " ".join(f"{k}={_fmt(v)}" for k, v in self.params().items() if v is not None)
 
+    def in_words(self) -> str:
+        """What the move does, in a phrase a briefer can put on a slide (``Ceiling of 455
+        staff``): no parameter names, no ids; who made it and on whom is said around it.
+        """
+        return self.summary[:1].upper() + self.summary[1:]
+
     def references(self) -> dict[str, tuple[str, str]]:
         """Fields naming a post or property of the target: field -> (kind, id)."""
         return {}
@@ -193,6 +199,22 @@ def once(cls: type[Move], ctx: Context, common: Common, target: str, **params: A
     name = cls.model_fields["move"].default
     mine = [m for m in ctx.mission(target).in_force(name) if m.actor == common["actor"]]
     return IN_FORCE if mine else cls(**common, **params)
+
+
+def days(n: float) -> str:
+    """``1 day``, ``7 days``: a notice period in words."""
+    return f"{n:g} day" + ("" if n == 1 else "s")
+
+
+def place(ident: str) -> str:
+    """A post's or property's id in words: ``san_francisco`` -> ``San Francisco``."""
+    return " ".join(w if w.isupper() else w.capitalize() for w in ident.split("_"))
+
+
+def places(idents: list[str]) -> str:
+    """Several posts in words, ``Yekaterinburg and Vladivostok``."""
+    named = [place(i) for i in idents]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
 def _fmt(value: Any) -> str:

@@ -23,6 +23,9 @@ class Lift(Move):
     persists = False
     State = Lifted
 
+    def in_words(self) -> str:
+        return f"Lifts its measure {self.measure}"
+
     def apply(self, ctx: Context, measure: Measure) -> None:
         state_of(measure, Lifted).measures = ctx.lift_where(
             None, lambda m: m.id == self.measure and m.actor == self.actor)
@@ -38,6 +41,9 @@ class LiftAll(Move):
     persists = False
     labelled = True
     State = Lifted
+
+    def in_words(self) -> str:
+        return "Lifts every restriction it has imposed"
 
     def apply(self, ctx: Context, measure: Measure) -> None:
         state_of(measure, Lifted).measures = ctx.lift_where(
@@ -57,6 +63,9 @@ class Settle(Move):
     summary = "settle an irritant: lift the measures it covers on both sides"
     persists = False
     State = Lifted
+
+    def in_words(self) -> str:
+        return f"Settlement on {self.irritant.replace('_', ' ')}: both sides lift what it covers"
 
     def apply(self, ctx: Context, measure: Measure) -> None:
         state_of(measure, Lifted).measures = ctx.lift_where(
@@ -81,6 +90,11 @@ class Statement(Move):
 
     summary = "a threat, proposal, protest or talks with no effect (timeline only)"
     persists = False
+
+    def in_words(self) -> str:
+        said = {"threat": "Threat", "proposal": "Proposal", "talks": "Talks",
+                "protest": "Protest", "other": "Statement"}[self.kind]
+        return said + (f": {self.note}" if self.note else "")
 
     def detail(self) -> str:
         return self.kind + (f": {self.note}" if self.note else "")

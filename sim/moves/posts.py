@@ -11,7 +11,7 @@ from pydantic import Field
 
 from sim.consular import capacity_per_month, issuing_share
 from sim.harm import Loss, people
-from sim.moves.base import Common, Context, Lifted, Move, state_of
+from sim.moves.base import Common, Context, Lifted, Move, days, place, places, state_of
 
 if TYPE_CHECKING:
     from sim.state import Measure
@@ -52,6 +52,9 @@ class ClosePost(Move):
     settled_under = "posts"
     labelled = True
     State = Relocation
+
+    def in_words(self) -> str:
+        return f"Closure of the post in {place(self.post)}, vacated within {days(self.notice_days)}"
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {"post": ("post", self.post)}
@@ -119,6 +122,9 @@ class ReopenPost(Move):
     persists = False
     State = Lifted
 
+    def in_words(self) -> str:
+        return f"Reopening of the post in {place(self.post)}"
+
     def references(self) -> dict[str, tuple[str, str]]:
         return {"post": ("post", self.post)}
 
@@ -137,6 +143,9 @@ class SeizeProperty(Move):
     summary = "deny the target the use of a property"
     severity = 1.0
     settled_under = "properties"
+
+    def in_words(self) -> str:
+        return f"Property seized: {place(self.property)}"
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {"property": ("property", self.property)}
@@ -175,6 +184,9 @@ class ReturnProperty(Move):
     persists = False
     State = Lifted
 
+    def in_words(self) -> str:
+        return f"Property returned: {place(self.property)}"
+
     def references(self) -> dict[str, tuple[str, str]]:
         return {"property": ("property", self.property)}
 
@@ -199,6 +211,10 @@ class SuspendConsular(Move):
     own_mission = True
     severity = 0.0
     State = Coverage
+
+    def in_words(self) -> str:
+        return "Visa services for the public stopped" + (
+            f" at {places(self.posts)}" if self.posts else "")
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {f"posts[{i}]": ("post", p) for i, p in enumerate(self.posts or [])}
@@ -225,6 +241,10 @@ class ResumeConsular(Move):
     summary = "resume consular services at one's own posts"
     persists = False
     own_mission = True
+
+    def in_words(self) -> str:
+        return "Visa services for the public resumed" + (
+            f" at {places(self.posts)}" if self.posts else "")
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {f"posts[{i}]": ("post", p) for i, p in enumerate(self.posts or [])}

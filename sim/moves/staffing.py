@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from sim.harm import Loss, ceiling_cut, people, replacement_days
-from sim.moves.base import Common, Context, Move, once, state_of
+from sim.moves.base import Common, Context, Move, days, once, place, places, state_of
 from sim.work import work_capacity
 
 if TYPE_CHECKING:
@@ -39,6 +39,10 @@ class Expel(Move):
     severity = 1.0
     settled_under = "staffing"
     State = Abolished
+
+    def in_words(self) -> str:
+        where = f" from {place(self.post)}" if self.post else ""
+        return f"Expulsion of {self.count} staff{where}, to leave within {days(self.notice_days)}"
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {"post": ("post", self.post)} if self.post else {}
@@ -86,6 +90,9 @@ class StaffCap(Move):
     labelled = True
     State = Abolished
 
+    def in_words(self) -> str:
+        return f"Ceiling of {self.ceiling} staff, enforced after {days(self.notice_days)}"
+
     @classmethod
     def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | None:
         """A parity ceiling: the target may keep as many as the actor has."""
@@ -125,6 +132,10 @@ class LocalHireBan(Move):
     severity = 3.0
     settled_under = "local_hires"
     labelled = True
+
+    def in_words(self) -> str:
+        when = f" after {days(self.notice_days)}" if self.notice_days else ""
+        return f"Ban on employing local staff{when}"
 
     @classmethod
     def from_intent(cls, ctx: Context, common: Common, target: str, size: float) -> Move | str:
@@ -169,6 +180,11 @@ class TenureLimit(Move):
     severity = 1.5
     settled_under = "staffing"
     labelled = True
+
+    def in_words(self) -> str:
+        where = f" at {places(self.posts)}" if self.posts else ""
+        by = f", those over it gone by {self.deadline:%d %b %Y}" if self.deadline else ""
+        return f"Tours limited to {self.years:g} years{where}{by}"
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {f"posts[{i}]": ("post", p) for i, p in enumerate(self.posts or [])}

@@ -18,6 +18,7 @@ from sim.metrics import SIDE_METRICS
 from sim.model import Simulation
 from sim.moves import BY_NAME, IN_FORCE, INSTRUMENTS, IRRITANTS, MOVES, Lift, Move
 from sim.moves.base import Move as BaseMove
+from sim.words import describe
 
 from .harness import CASES, UNDOES, make_move
 
@@ -47,6 +48,14 @@ def _make(sim: Simulation, name: str, ident: str | None = None) -> Move:
     return move
 
 
+def _made(make_scenario, name: str) -> Move:
+    """The move, made after what it undoes when it undoes something."""
+    sim = _started(make_scenario)
+    if name in UNDOES:
+        sim.apply(_make(sim, UNDOES[name], ident="first"))
+    return _make(sim, name)
+
+
 def _functions(sim: Simulation) -> np.ndarray:
     columns = [list(SIDE_METRICS).index(m) for m in FUNCTIONS]
     return sim.monitor.side_values[:, :, columns]
@@ -66,6 +75,22 @@ def test_documented(name):
     assert cls.__doc__ and cls.summary
     own = {k: f for k, f in cls.model_fields.items() if k not in BaseMove.COMMON}
     assert all(f.description for f in own.values()), name
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_says_what_it_does_in_words(make_scenario, name):
+    """A move describes itself for a slide: a capitalised phrase with no parameter dumps."""
+    words = _made(make_scenario, name).in_words()
+    assert words[:1].isupper() and "=" not in words and name not in words, words
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_words_survive_the_event_log(make_scenario, name):
+    """Figures and reports read moves back from ``events.csv``: the row gives the same words."""
+    move = _made(make_scenario, name)
+    row = {"date": move.date.isoformat(), "actor": move.actor, "move": move.move,
+           "detail": move.detail()}
+    assert describe(row) == move.in_words()
 
 
 @pytest.mark.parametrize("name", ACTING)
