@@ -14,10 +14,19 @@ are limited before any of it is built, and every way it can be wrong is one
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without libyaml: the pure-Python loader only
+    CParser = None
 
 from sim.errors import ScenarioError, clip, shown
 
@@ -57,15 +66,16 @@ _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps YAML 1.1 words like ``no`` and ``off`` as strings, and
-    refuses nesting and alias expansion beyond the limits while composing.
-
-    A side called ``NO`` (Norway) must not silently become ``False``.
+class _Limits:
+    """Composing that refuses nesting and alias expansion beyond the limits; mixed into
+    a loader whose composer builds the node tree.
     """
 
+    anchors: dict[Any, yaml.Node]
+    peek_event: Callable[[], yaml.Event]
+
     def __init__(self, stream: str, used: int = 0):
-        super().__init__(stream)
+        self._start(stream)
         self._depth = 0
         self._aliases = False
         #: Values composed so far, each alias counted as the values it expands to: the
@@ -116,6 +126,39 @@ class _Loader(yaml.SafeLoader):
             raise _Refused(node.start_mark, _too_deep(expanded=True))
         self._sizes[id(node)] = (values, depth)
 
+    def _start(self, stream: str) -> None:
+        raise NotImplementedError
+
+
+class _Loader(_Limits, yaml.SafeLoader):
+    """SafeLoader that keeps YAML 1.1 words like ``no`` and ``off`` as strings, and
+    refuses nesting and alias expansion beyond the limits while composing.
+
+    A side called ``NO`` (Norway) must not silently become ``False``. Pure Python: its
+    syntax errors are the ones Parity words (``_yaml_problem``).
+    """
+
+    def _start(self, stream: str) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+
+
+def _libyaml_loader() -> type[_Limits] | None:
+    """The same loader on libyaml's parser, six times faster on the record; None if PyYAML
+    was built without libyaml. It reads a valid file to the same nodes; a file it refuses
+    is read again by ``_Loader``, whose messages are the ones Parity words.
+    """
+    if CParser is None:
+        return None
+
+    class _FastLoader(_Limits, Composer, CParser, SafeConstructor, Resolver):  # type: ignore[misc, valid-type]
+        def _start(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    return _FastLoader
+
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers
@@ -125,6 +168,9 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     _CORE + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+_FastLoader = _libyaml_loader()
+if _FastLoader is not None:
+    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers  # type: ignore[attr-defined]
 
 
 class _Refused(Exception):
@@ -315,9 +361,9 @@ class _Builder:
         return value is not None
 
 
-def _explicit(loader: _Loader, node: yaml.ScalarNode) -> bool:
+def _explicit(loader: _Limits, node: yaml.ScalarNode) -> bool:
     """Whether the node's tag was written in the file rather than resolved from its text."""
-    plain = node.style is None
+    plain = not node.style  # None from PyYAML, "" from libyaml
     return node.tag != loader.resolve(yaml.ScalarNode, node.value, (plain, not plain))
 
 
@@ -387,8 +433,7 @@ def load_text(text: str, file: str, used: int = 0) -> Source:
                              "end and sides"])
     loader = None
     try:
-        loader = _Loader(text, used)
-        node = loader.get_single_node()
+        loader, node = _composed(text, used)
         if node is None:
             raise ScenarioError([f"{file}:1: the file has only comments; a scenario needs "
                                  "name, start, end and sides"])
@@ -408,6 +453,21 @@ def load_text(text: str, file: str, used: int = 0) -> Source:
     source = Source(data, builder.lines, file)
     source.values = loader._values
     return source
+
+
+def _composed(text: str, used: int) -> tuple[_Limits, yaml.Node | None]:
+    """``text``'s node tree and the loader that composed it: libyaml's when it reads the
+    file, else the pure-Python one, which raises the worded error (or reads what libyaml
+    would not).
+    """
+    if _FastLoader is not None:
+        fast = _FastLoader(text, used)
+        try:
+            return fast, fast.get_single_node()
+        except (yaml.YAMLError, _Refused):
+            fast.dispose()
+    slow = _Loader(text, used)
+    return slow, slow.get_single_node()
 
 
 class Unreadable(Exception):
