@@ -338,11 +338,12 @@ def summary_header(result: Result) -> tuple[str, ...]:
 
 
 def plot_sweep(result: Result) -> Any:
-    """One parameter: each outcome's mean (and 95% interval) against it. Two: a heatmap
-    of the first outcome's mean. More: None.
+    """One parameter: each outcome's mean (and 95% interval) against it. Two on a full
+    factorial grid: a heatmap of the first outcome's mean. Otherwise (a Latin hypercube,
+    or more parameters): each outcome's mean at each point against each parameter, one
+    panel per pair, so that what moves an outcome shows as a trend in its row. None when
+    a value is not a number.
     """
-    from sim.plots import new_figure
-
     params = result.sweep.parameters
     numeric = all(isinstance(v, int | float) and not isinstance(v, bool)
                   for point in result.points for v in point.values())
@@ -350,31 +351,69 @@ def plot_sweep(result: Result) -> Any:
         return None  # values that are not numbers have no axis to draw on
     means = np.nanmean(result.values, axis=1)
     if len(params) == 1:
-        fig = new_figure(8, 3.2 * len(result.sweep.outcomes))
-        xs = [pt[params[0].path] for pt in result.points]
-        for k, outcome in enumerate(result.sweep.outcomes):
-            ax = fig.add_subplot(len(result.sweep.outcomes), 1, k + 1)
-            order = np.argsort(np.asarray(xs, dtype=float))
-            ax.plot(np.asarray(xs, dtype=float)[order], means[order, k], marker="o")
-            ax.set_xlabel(params[0].path)
-            ax.set_ylabel(outcome_name(outcome))
+        return _plot_line(result, means)
+    if len(params) == 2 and result.sweep.design.kind == "factorial":
+        return _plot_heatmap(result, means)
+    return _plot_scatter_grid(result, means)
+
+
+def _title(result: Result) -> str:
+    return f"{result.sweep.name}: mean of {result.sweep.replications} replications"
+
+
+def _plot_line(result: Result, means: np.ndarray) -> Any:
+    from sim.plots import new_figure
+
+    path = result.sweep.parameters[0].path
+    fig = new_figure(8, 3.2 * len(result.sweep.outcomes))
+    xs = np.asarray([pt[path] for pt in result.points], dtype=float)
+    order = np.argsort(xs)
+    for k, outcome in enumerate(result.sweep.outcomes):
+        ax = fig.add_subplot(len(result.sweep.outcomes), 1, k + 1)
+        ax.plot(xs[order], means[order, k], marker="o")
+        ax.set_xlabel(path)
+        ax.set_ylabel(outcome_name(outcome))
+        ax.grid(True, alpha=0.3)
+    fig.suptitle(_title(result))
+    return fig
+
+
+def _plot_heatmap(result: Result, means: np.ndarray) -> Any:
+    from sim.plots import new_figure
+
+    first, second = (p.path for p in result.sweep.parameters)
+    fig = new_figure(7, 5)
+    ax = fig.add_subplot()
+    xs = sorted({pt[first] for pt in result.points}, key=float)
+    ys = sorted({pt[second] for pt in result.points}, key=float)
+    grid = np.full((len(ys), len(xs)), np.nan)
+    for p, pt in enumerate(result.points):
+        grid[ys.index(pt[second]), xs.index(pt[first])] = means[p, 0]
+    image = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis")
+    ax.set_xticks(range(len(xs)), [str(x) for x in xs])
+    ax.set_yticks(range(len(ys)), [str(y) for y in ys])
+    ax.set_xlabel(first)
+    ax.set_ylabel(second)
+    fig.colorbar(image, ax=ax, label=outcome_name(result.sweep.outcomes[0]))
+    ax.set_title(_title(result))
+    return fig
+
+
+def _plot_scatter_grid(result: Result, means: np.ndarray) -> Any:
+    from sim.plots import new_figure
+
+    params, outcomes = result.sweep.parameters, result.sweep.outcomes
+    fig = new_figure(3.2 * len(params), 2.8 * len(outcomes) + 0.6)
+    axes = fig.subplots(len(outcomes), len(params), squeeze=False, sharey="row")
+    for j, param in enumerate(params):
+        xs = np.asarray([pt[param.path] for pt in result.points], dtype=float)
+        for k, outcome in enumerate(outcomes):
+            ax = axes[k][j]
+            ax.scatter(xs, means[:, k], s=14, alpha=0.8)
             ax.grid(True, alpha=0.3)
-        fig.suptitle(f"{result.sweep.name}: mean of {result.sweep.replications} replications")
-        return fig
-    if len(params) == 2:
-        fig = new_figure(7, 5)
-        ax = fig.add_subplot()
-        xs = sorted({pt[params[0].path] for pt in result.points}, key=float)
-        ys = sorted({pt[params[1].path] for pt in result.points}, key=float)
-        grid = np.full((len(ys), len(xs)), np.nan)
-        for p, pt in enumerate(result.points):
-            grid[ys.index(pt[params[1].path]), xs.index(pt[params[0].path])] = means[p, 0]
-        image = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis")
-        ax.set_xticks(range(len(xs)), [str(x) for x in xs])
-        ax.set_yticks(range(len(ys)), [str(y) for y in ys])
-        ax.set_xlabel(params[0].path)
-        ax.set_ylabel(params[1].path)
-        fig.colorbar(image, ax=ax, label=outcome_name(result.sweep.outcomes[0]))
-        ax.set_title(f"{result.sweep.name}: mean of {result.sweep.replications} replications")
-        return fig
-    return None
+            if k == len(outcomes) - 1:
+                ax.set_xlabel(param.path)
+            if j == 0:
+                ax.set_ylabel(outcome_name(outcome))
+    fig.suptitle(_title(result))
+    return fig

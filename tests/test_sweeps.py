@@ -8,7 +8,7 @@ import pytest
 
 from sim.cli import main
 from sim.evaluators import Processes, Serial
-from sim.sweeps import load_sweep, points, run_sweep, tidy_rows
+from sim.sweeps import load_sweep, plot_sweep, points, run_sweep, tidy_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "scenarios" / "record-2016-2025.yaml"
@@ -71,6 +71,30 @@ outcomes: [{side: both, metric: tension}]
     assert [int((w - 0.2) / 0.1) for w in weights] == list(range(8))
     assert all(isinstance(p["relations.half_life_days"], int) for p in design)
     assert design == points(sweep)
+
+
+THREE_BY_HYPERCUBE = """parameters:
+  - {path: talks.concession_weight, range: [0.2, 1.0]}
+  - {path: relations.half_life_days, range: [30, 730], integer: true}
+  - {path: talks.reservation_spread, range: [0.1, 1.0]}
+design: {kind: latin_hypercube, samples: 4}
+outcomes: [{side: both, metric: tension, statistic: average},
+           {side: US, metric: staff_total, statistic: end}]
+"""
+
+
+def test_a_hypercube_is_drawn_as_each_outcome_against_each_parameter(tmp_path):
+    """Three parameters on a Latin hypercube: a panel per outcome and parameter, each with
+    a dot per point, the parameters named under the bottom row.
+    """
+    sweep, scenarios = load_sweep(write(tmp_path, THREE_BY_HYPERCUBE))
+    fig = plot_sweep(run_sweep(sweep, scenarios, Serial()))
+    axes = fig.get_axes()
+    assert len(axes) == 2 * 3
+    assert [len(ax.collections[0].get_offsets()) for ax in axes] == [4] * 6
+    assert [ax.get_xlabel() for ax in axes[3:]] == [
+        "talks.concession_weight", "relations.half_life_days", "talks.reservation_spread"]
+    assert axes[0].get_ylabel() == "both tension (average)"
 
 
 def test_the_same_sweep_gives_the_same_rows_on_two_workers(tmp_path):
