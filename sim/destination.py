@@ -454,6 +454,11 @@ def _check_file(path: Path, force: bool, recognise: Callable[[Path], bool]) -> N
     if path.is_dir() and not path.is_symlink():
         raise ParityUserError(f"{path}: is a directory; give a file name (e.g. "
                               f"{path / 'report.html'})")
+    nearest = next(p for p in Path(os.path.abspath(path)).parents if os.path.lexists(p))
+    if not nearest.is_dir():
+        raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(nearest))
+    if not os.access(nearest, os.W_OK | os.X_OK):
+        raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(nearest))
     if force or not os.path.lexists(path):
         return
     if path.is_symlink() or not path.is_file() or not recognise(path):
