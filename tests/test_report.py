@@ -551,6 +551,35 @@ def test_command_never_replaces_a_file_it_did_not_write(place: Path, tmp_path: P
     assert [p.name for p in tmp_path.iterdir()] == ["brief.html"]  # no temporary file left
 
 
+def test_an_interrupted_write_leaves_the_old_report_and_no_temporary_file(
+        place: Path, tmp_path: Path, quick: None, monkeypatch: pytest.MonkeyPatch):
+    """Ctrl-C as the new report is renamed into place: the old one is still there, whole."""
+    out = write_report([place / "runs" / "base"], tmp_path / "report.html")
+    before = out.read_bytes()
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")  # a different report
+    monkeypatch.setattr("sim.destination.os.replace", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_report([place / "runs" / "base"], out)
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_a_temporary_file_a_killed_writer_left_is_removed(place: Path, tmp_path: Path,
+                                                          quick: None):
+    """The next report to the same place removes what a killed one left beside it."""
+    from sim.destination import prefix
+
+    out = tmp_path / "report.html"
+    left = tmp_path / f"{prefix(out)}new-abc123"
+    left.write_text("half a report")
+    write_report([place / "runs" / "base"], out)
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
 @pytest.mark.parametrize("case", ["under a file", "a directory", "a file of the run"])
 def test_command_refuses_an_out_it_cannot_write(case: str, place: Path, tmp_path: Path,
                                                 quick: None,

@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 from sim import __version__
 from sim.compare import Run, check_same_sides, load_runs, read_run
 from sim.destination import check_file, write_file
-from sim.errors import ParityUserError
+from sim.errors import ParityUserError, clip
 from sim.report import contents, figures, settings
 from sim.report.scenario_file import ScenarioFile, find_scenario
 
@@ -122,12 +122,25 @@ def _page(number: int, run: Run, first: Run | None, search: Sequence[Path],
         departures=None if first is None else contents.departures(first, run),
         pictures=pictures, written=_written(run.path, now))
     if (run.path / "ensemble.csv").is_file():
-        table = figures.read_ensemble(run.path / "ensemble.csv")
-        page.ensemble = contents.ensemble_record(run.path)
-        replications = int(page.ensemble.get("replications") or table["n"].max())
-        page.ensemble_figures = contents.ensemble_figures(table, run.summary)
-        page.ensemble_pictures = figures.band_pictures(table, run.summary, replications)
+        _add_ensemble(page)
     return page
+
+
+def _add_ensemble(page: RunPage) -> None:
+    """An ensemble's spread at the end and its bands; a table not as Parity writes it is
+    one line of error.
+    """
+    path = page.run.path / "ensemble.csv"
+    try:
+        table = figures.read_ensemble(path)
+        page.ensemble = contents.ensemble_record(page.run.path)
+        replications = int(page.ensemble.get("replications") or table["n"].max())
+        page.ensemble_figures = contents.ensemble_figures(table, page.run.summary)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ParityUserError(f"{path}: not an ensemble table as `parity run --replications` "
+                              f"writes it ({clip(str(exc) or type(exc).__name__, 120)})"
+                              ) from None
+    page.ensemble_pictures = figures.band_pictures(table, page.run.summary, replications)
 
 
 def render_report(run_dirs: Sequence[Path], search: Sequence[Path] = ()) -> str:
