@@ -1,4 +1,4 @@
-"""The ``parity`` command: run, compare, validate and list moves.
+"""The ``parity`` command: run, compare, report, validate and list moves.
 
 A user's mistake (a missing file, a bad scenario, a destination Parity must
 not replace, an OS error on a path) is printed as one line per problem and
@@ -189,6 +189,20 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--scheduler", default=None, metavar="ADDRESS",
                          help="run --replications on a Dask cluster (tcp://HOST:PORT or local)")
     compare.set_defaults(handler=_compare)
+
+    report = commands.add_parser(
+        "report", help="write one self-contained HTML report of runs (the first compared "
+                       "with the others)")
+    report.add_argument("runs", type=Path, nargs="+", metavar="RUN",
+                        help="results directories written by `parity run`")
+    report.add_argument("--out", type=Path, default=None, metavar="FILE.html",
+                        help="the report (default: <first RUN>/report.html)")
+    report.add_argument("--force", action="store_true",
+                        help="replace a file at --out that is not a report Parity wrote")
+    report.add_argument("--scenarios", type=Path, action="append", default=[], metavar="DIR",
+                        help="a folder holding the runs' scenario files, if not beside the "
+                             "runs or in ./scenarios (may be given more than once)")
+    report.set_defaults(handler=_report)
     return parser
 
 
@@ -441,6 +455,19 @@ def _paired_figures(differences: Any, names: list[str], staging: Path) -> int:
         save_figure(plot_paired(differences, names, metric),
                     staging / "figures" / f"paired-{metric}.png")
     return len(BAND_METRICS)
+
+
+def _report(args: argparse.Namespace) -> int:
+    """``parity report``: the runs' report, written whole or not at all."""
+    from sim.report import write_report
+
+    out = args.out or args.runs[0] / "report.html"
+    write_report(args.runs, out, force=args.force, search=args.scenarios)
+    size = out.stat().st_size / 1e6
+    runs = f"{len(args.runs)} run{'s' * (len(args.runs) > 1)}"
+    print(f"Wrote {out} ({size:.1f} MB): the report of {runs}; open it in a browser, "
+          "or print it to PDF")
+    return 0
 
 
 def _sweep(args: argparse.Namespace) -> int:

@@ -18,6 +18,13 @@ output or the new one at the path, never neither and never a mix:
   by the exact names of the files a run or a comparison wrote, and a summary of
   Parity's.
 
+A single file (``parity report``'s HTML) is written the same way: into a
+temporary file beside it, then renamed over it. A file there already is
+replaced only if the caller recognises it as one Parity wrote, unchanged since
+(a report carries its own hash), or with ``--force``; a file written into a
+Parity output directory is added to its manifest, so that ``--force`` still
+recognises that directory as Parity's.
+
 Every OS error on the way (a read-only or full disk, a parent that is a file, a
 name too long) becomes one ``ParityUserError`` line naming the path.
 """
@@ -271,6 +278,9 @@ def abandon() -> None:
     staging, lock = _pending.get("staging"), _pending.get("lock")
     if staging is not None:
         shutil.rmtree(staging, ignore_errors=True)
+    if _pending.get("file") is not None:
+        with suppress(OSError):
+            os.unlink(_pending["file"])
     if lock is not None:
         with suppress(OSError):
             os.unlink(lock)
@@ -416,3 +426,114 @@ def _uninterrupted() -> Iterator[None]:
             signal.signal(signum, handler)
         if held:
             signal.raise_signal(held[0])
+
+
+# --- single files --------------------------------------------------------------------------
+
+
+def _manifest_holding(path: Path) -> Path | None:
+    """The nearest directory above ``path`` with a manifest of Parity's, if any."""
+    for directory in path.parents:
+        if _manifest(directory) is not None:
+            return directory
+    return None
+
+
+def check_file(path: Path, force: bool, recognise: Callable[[Path], bool]) -> None:
+    """Refuse a file destination Parity must not replace, before any work is done: a
+    directory, or, without ``force``, a file that ``recognise`` does not know as one
+    Parity wrote, unchanged since.
+    """
+    try:
+        _check_file(path, force, recognise)
+    except OSError as exc:
+        raise ParityUserError(f"{path}: cannot write there: {reason(exc)}") from None
+
+
+def _check_file(path: Path, force: bool, recognise: Callable[[Path], bool]) -> None:
+    if path.is_dir() and not path.is_symlink():
+        raise ParityUserError(f"{path}: is a directory; give a file name (e.g. "
+                              f"{path / 'report.html'})")
+    nearest = next(p for p in Path(os.path.abspath(path)).parents if os.path.lexists(p))
+    if not nearest.is_dir():
+        raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(nearest))
+    if not os.access(nearest, os.W_OK | os.X_OK):
+        raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(nearest))
+    if force or not os.path.lexists(path):
+        return
+    if path.is_symlink() or not path.is_file() or not recognise(path):
+        raise ParityUserError(f"{path}: exists and is not a file Parity wrote, or was changed "
+                              "since; use --force to replace it or --out to write elsewhere")
+
+
+def write_file(path: Path, data: bytes, force: bool = False,
+               recognise: Callable[[Path], bool] = lambda _: False) -> Path:
+    """Write ``data`` to ``path`` whole or not at all (see the module's docstring).
+
+    Returns the absolute path written.
+    """
+    path = Path(os.path.abspath(path))
+    check_file(path, force, recognise)
+    made: list[Path] = []
+    try:
+        made = _pending["made"] = _make_parents(path.parent)
+        holder = _manifest_holding(path)
+        with _locked(holder or path):
+            _remove_leftover_files(path, holder)
+            check_file(path, force, recognise)  # it may have changed while we waited
+            _replace_file(path, data, holder)
+    except OSError as exc:
+        _remove_made(made)
+        why = ("this place does not allow creating a file" if exc.errno == errno.ENOENT
+               else reason(exc))
+        raise ParityUserError(f"{path}: cannot write there: {why}") from None
+    except BaseException:
+        _remove_made(made)
+        raise
+    finally:
+        _pending.clear()
+    committed.append(path)
+    return path
+
+
+def _remove_leftover_files(path: Path, holder: Path | None) -> None:
+    """Under the lock: remove temporary files a killed writer left beside ``path`` and
+    beside the manifest it was updating.
+    """
+    for leftover in leftovers(path) + (leftovers(holder / MANIFEST) if holder else []):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def _replace_file(path: Path, data: bytes, holder: Path | None) -> None:
+    """Write a temporary file beside ``path``, list it in ``holder``'s manifest, rename it."""
+    fd, name = tempfile.mkstemp(prefix=f"{prefix(path)}new-", dir=path.parent)
+    temporary = _pending["file"] = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        temporary.chmod(0o644)
+        with _uninterrupted():
+            if holder is not None:
+                _add_to_manifest(holder, path.relative_to(holder).as_posix(),
+                                 hashlib.sha256(data).hexdigest())
+            os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _add_to_manifest(directory: Path, name: str, digest: str) -> None:
+    """List one more file, with its SHA-256, in a directory's manifest (replaced whole)."""
+    path = directory / MANIFEST
+    data = json.loads(path.read_text(encoding="utf-8"))
+    files = data["files"]
+    data["files"] = {**(dict.fromkeys(files) if isinstance(files, list) else files),
+                     name: digest}
+    fd, temporary = tempfile.mkstemp(prefix=f"{prefix(path)}new-", dir=directory)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(data, indent=1) + "\n")
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
