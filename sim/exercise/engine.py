@@ -20,7 +20,8 @@ API::
         played = ex.play([move])        # Played: the moves in words, the record's moves
     finished = ex.finish()              # Finished: the files written (also after `q`)
 
-- ``Exercise(scenario, play, start, turns, seed)``: ``play`` is a side id or ``both``;
+- ``Exercise(scenario, play, start, turns, seed, out, force, figures)``: ``play`` is a
+  side id or ``both`` (default: the scenario's first side);
   ``start`` the first day the players decide (default: the scenario's start); ``turns``
   is ``"record"`` (the days on which a played side moved in the scenario, from ``start``
   on) or a number of days between decision points; ``seed`` defaults to the scenario's.
@@ -231,9 +232,10 @@ Turns = Literal["record"] | int
 class Exercise:
     """One exercise: a scenario, the sides played, and the moves played so far."""
 
-    def __init__(self, scenario: str | Path, play: str = "US", start: dt.date | None = None,
-                 turns: Turns = "record", seed: int | None = None, out: Path | None = None,
-                 force: bool = False):
+    def __init__(self, scenario: str | Path, play: str | None = None,
+                 start: dt.date | None = None, turns: Turns = "record",
+                 seed: int | None = None, out: Path | None = None, force: bool = False,
+                 figures: bool = True):
         from sim.destination import check_destination
         from sim.scenario import load_scenario
 
@@ -243,6 +245,7 @@ class Exercise:
         if self.seed < 0:
             raise ParityUserError(f"--seed {self.seed}: must be a whole number >= 0")
         sides = list(self.base.sides)
+        play = sides[0] if play is None else play
         if play not in (*sides, "both"):
             raise ParityUserError(f"--play {clip(play)}: not a side of {self.path.name} "
                                   f"{one_of(play, [*sides, 'both'])}")
@@ -254,6 +257,7 @@ class Exercise:
         #: Where ``finish`` writes: checked now, so nobody plays an exercise it cannot save.
         self.out = out or Path("results") / f"exercise-{self.path.stem}"
         self.force = force
+        self.figures = figures
         check_destination(self.out, force)
         self.base_run = Simulation(self.base, seed=self.seed).run()
         self.dates = self._decision_points(turns)
@@ -629,7 +633,7 @@ class Exercise:
             sim.run()
             seconds = time.perf_counter() - started
             files = [SCENARIO_FILE, *write_run_files(
-                sim, staging, timing={"sim_seconds": round(seconds, 4)})]
+                sim, staging, figures=self.figures, timing={"sim_seconds": round(seconds, 4)})]
             files += [f"{BASE_DIR}/{f}" for f in write_run_files(
                 self.base_run, staging / BASE_DIR, figures=False)]
             brief = write_brief(self, sim, staging)
@@ -728,23 +732,24 @@ def _example(sim: Simulation, side: str, cls: type[Move], liftable: list[Measure
 
 
 def _effect(sim: Simulation, move: Move) -> str:
-    """What ``move`` would do if made now, in words."""
+    """What ``move`` would do if made now, in words: a restriction's harm (the share of the
+    target mission's functions it takes, as the target weighs them: ``sim.harm``), or
+    what a concession gives back (the harm of the measures it lifts, when they were made).
+    """
     sides = list(sim.missions)
     target = move.target_in(sides)
     mission = sim.missions[target]
     if move.is_instrument() and target != move.actor:
         loss = move.harm(sim.context, target)
         value = sim.harm_value(target, loss)
-        return (f"would take {value:.1f}% of the {mission.name}'s functions, as "
-                f"{target} weighs them ({_loss_words(loss)})")
+        return f"would take {value:.1f}% of {target}'s mission ({_loss_words(loss)})"
     lifted = _would_lift(sim, move)
     if lifted:
         given = sum(max(0.0, m.harm) for m in lifted)
         what = "; ".join(m.move.in_words() for m in lifted[:3])
         more = f" and {len(lifted) - 3} more" if len(lifted) > 3 else ""
         return (f"would lift {len(lifted)} measure{'s' if len(lifted) > 1 else ''} "
-                f"({what}{more}), giving back {given:.1f}% of the {mission.name}'s functions "
-                "as estimated when they were made")
+                f"({what}{more}), giving back {given:.1f}% of {target}'s mission")
     if move.move == "statement":
         return "changes nothing on the missions; it is on the timeline"
     if target == move.actor:
