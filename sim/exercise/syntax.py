@@ -17,6 +17,7 @@ Type one line a turn (with --play both, one line per side):
   help expel                        one move: its values, defaults and choices now
   state                             the state of the missions again
   q                                 end the exercise here and write everything
+  # a comment                       skipped (for prepared scripts)
 A move's name can be shortened while it stays clear: close for close_post. Bad
 input is explained and asked again; at the end of piped input the exercise ends
 as with q."""

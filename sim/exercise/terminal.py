@@ -94,6 +94,8 @@ class Terminal:
             if not self.interactive:
                 self.write(line)  # a transcript of piped input reads as a session
             eofs = 0
+            if line.lstrip().startswith("#"):
+                continue  # a comment in a prepared script
             try:
                 command = self.parse(side, line)
             except ExerciseError as exc:
