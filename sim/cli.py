@@ -1,4 +1,4 @@
-"""The ``parity`` command: run, compare, report, validate and list moves.
+"""The ``parity`` command: run, compare, sweep, exercise, report, validate and list moves.
 
 A user's mistake (a missing file, a bad scenario, a destination Parity must
 not replace, an OS error on a path) is printed as one line per problem and
@@ -203,6 +203,38 @@ def _parser() -> argparse.ArgumentParser:
                         help="a folder holding the runs' scenario files, if not beside the "
                              "runs or in ./scenarios (may be given more than once)")
     report.set_defaults(handler=_report)
+
+    from sim.exercise.syntax import SYNTAX
+
+    exercise = commands.add_parser(
+        "exercise", help="play a side of a scenario turn by turn; the model adjudicates",
+        description="Play a side of a scenario turn by turn: at each decision point the "
+                    "state, the other side's moves and your legal moves, then what was done "
+                    "in the scenario at that point. At the end (or q) the moves played are "
+                    "written as a scenario that extends SCENARIO, with its run and a brief.",
+        epilog=SYNTAX, formatter_class=argparse.RawDescriptionHelpFormatter)
+    exercise.add_argument("scenario", type=Path, help="scenario file (.yaml)")
+    exercise.add_argument("--play", default=None, metavar="SIDE",
+                          help="the side played: a side of the scenario (US, RU) or both "
+                               "(default: its first side)")
+    exercise.add_argument("--from", dest="start", default=None, metavar="DATE",
+                          help="first day the players decide, YYYY-MM-DD; their side's moves "
+                               "in the scenario from then on are replaced (default: its start)")
+    exercise.add_argument("--turns", default="record", metavar="record|N",
+                          help="decision points: `record`, the days the played side moved in "
+                               "the scenario (default), or every N days")
+    exercise.add_argument("--seed", type=int, default=None,
+                          help="random seed (default: the scenario's `seed`)")
+    exercise.add_argument("--out", type=Path, default=None,
+                          help="output directory (default: results/exercise-<scenario file "
+                               "name>/)")
+    exercise.add_argument("--force", action="store_true",
+                          help="replace an existing output directory")
+    exercise.add_argument("--input", type=Path, default=None, metavar="FILE",
+                          help="read the moves from FILE, one line a turn, instead of the "
+                               "keyboard (or a pipe)")
+    exercise.add_argument("--no-figures", action="store_true", help="write tables only")
+    exercise.set_defaults(handler=_exercise)
     return parser
 
 
@@ -540,6 +572,82 @@ def _refuse_out_over_inputs(out: Path, inputs: list[Path]) -> None:
         if where == source or source in where.parents or where in source.parents:
             raise ParityUserError(f"--out {out}: overlaps the input {path}; write the "
                                   "comparison elsewhere")
+
+
+def _exercise(args: argparse.Namespace) -> int:
+    """``parity exercise``: play a side at the terminal, then write everything."""
+    import datetime as dt
+
+    from sim.exercise import Exercise
+    from sim.exercise.terminal import Terminal
+
+    start = None
+    if args.start is not None:
+        try:
+            start = dt.date.fromisoformat(args.start)
+        except ValueError:
+            raise ParityUserError(f"--from {printable(args.start)}: not a date (write "
+                                  "YYYY-MM-DD, e.g. 2021-01-01)") from None
+    turns: Any = args.turns
+    if turns != "record":
+        if not turns.isdigit():
+            raise ParityUserError(f"--turns {printable(turns)}: must be `record` or a number "
+                                  "of days (e.g. 90)")
+        turns = int(turns)
+    read, interactive = _exercise_input(args.input)
+    exercise = Exercise(args.scenario, play=args.play, start=start, turns=turns,
+                        seed=args.seed, out=args.out, force=args.force,
+                        figures=not args.no_figures)
+    for line in exercise.base.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+
+    def write(text: str) -> None:
+        print(text, flush=True)
+
+    finished = Terminal(exercise, read, write, interactive).play()
+    figures = sum(f.startswith("figures/") for f in finished.files)
+    top = [f for f in finished.files if "/" not in f]
+    print(f"{finished.turns_played} of {finished.total} turns played. Wrote {finished.out}/: "
+          f"{', '.join(top)}" + (f", {figures} figures in figures/" if figures else "")
+          + f" and the base run in base/\nReplay it with: parity run {finished.scenario}")
+    return 0
+
+
+def _exercise_input(path: Path | None) -> tuple[Any, bool]:
+    """Where the moves come from: a file, a pipe, or a person at the keyboard (with line
+    editing); returns a ``read(prompt)`` that raises EOFError at the end, and whether a
+    person is typing.
+    """
+    if path is not None:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeError, ValueError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise ParityUserError(f"--input {path}: cannot read it: {str(why).lower()}"
+                                  ) from None
+        return _reader(iter(lines)), False
+    if sys.stdin is None:
+        return _reader(iter(())), False
+    if sys.stdin.isatty():
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401  (line editing and history for input())
+        return input, True
+    return _reader(line.rstrip("\n") for line in iter(sys.stdin.readline, "")), False
+
+
+def _reader(lines: Any) -> Any:
+    """``read(prompt)`` over lines: shows the prompt, returns the next line, EOFError at
+    the end.
+    """
+    def read(prompt: str) -> str:
+        print(prompt, end="", flush=True)
+        try:
+            return str(next(lines))
+        except StopIteration:
+            print()
+            raise EOFError from None
+
+    return read
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -18,8 +18,10 @@ from pydantic import ValidationError
 from sim.moves import BY_NAME, Move
 
 
-def _value(cls: type[Move], key: str, text: str) -> Any:
-    """A detail value as the move's field expects it: lists are written comma-separated."""
+def field_value(cls: type[Move], key: str, text: str) -> Any:
+    """A value typed as text, as the move's field expects it: lists are written
+    comma-separated (in events.csv's detail, and by a player at the terminal).
+    """
     field = cls.model_fields.get(key)
     if field is not None and list in {typing.get_origin(a) for a in
                                       (field.annotation, *typing.get_args(field.annotation))}:
@@ -43,7 +45,7 @@ def move_of(row: dict[str, str]) -> Move | None:
         for token in params.split():
             key, sep, text = token.partition("=")
             if sep:
-                fields[key] = _value(cls, key, text)
+                fields[key] = field_value(cls, key, text)
     try:
         return cls.model_validate(fields)
     except ValidationError:

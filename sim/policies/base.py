@@ -109,6 +109,8 @@ class Policy(BaseModel):
     Parameters every policy has:
 
     - ``start``: the day the policy begins to act (default: the scenario's start);
+    - ``until``: the day it stops acting (default: never): from then on the side makes
+      only the file's moves, as when a person plays it in an exercise (``sim.exercise``);
     - ``lag_days``: mean days from seeing a move to answering it (gamma-distributed);
     - ``implementation_error``: chance a side does something other than it meant
       (another instrument than intended, or nothing instead of a concession);
@@ -130,6 +132,9 @@ class Policy(BaseModel):
 
     policy: str
     start: dt.date | None = Field(default=None, description="day the policy begins to act")
+    until: dt.date | None = Field(
+        default=None, description="day the policy stops acting (its side then makes only the "
+        "file's moves: an exercise's player takes over)")
     lag_days: float = Field(default=30.0, ge=0,
                             description="mean days before answering (at least one day)")
     implementation_error: float = Field(default=0.0, ge=0, le=1,

@@ -38,6 +38,9 @@ class PolicyDriver:
         self.rng = {purpose: sim.streams("policy", side, purpose)
                     for purpose in ("decide", "lag", "perceive", "error")}
         self.start = sim.scenario.day(policy.start or sim.scenario.start)
+        #: From this day the policy neither answers nor acts on its own (nor makes what it
+        #: meant to before): a player or the file's moves take over.
+        self.until = math.inf if policy.until is None else sim.scenario.day(policy.until)
         self.mine: set[str] = set()
         sim.observers.append(self.observe)
         if self.policy.check_days:
@@ -50,7 +53,8 @@ class PolicyDriver:
         if measure.actor == self.side:
             self.mine.add(measure.id)
             return
-        if origin == "talks" or measure.target == self.other or sim.now < self.start:
+        if (origin == "talks" or measure.target == self.other or sim.now < self.start
+                or sim.now >= self.until):
             return
         seen = self.perceive(measure)
         if seen.answers_me and not self.policy.answer_responses and seen.hostile:
@@ -88,6 +92,8 @@ class PolicyDriver:
     # -- acting ---------------------------------------------------------------
 
     def _tick(self) -> None:
+        if self.sim.now >= self.until:
+            return
         for intent in self.policy.tick(self.view()):
             self._schedule(intent)
         if self.sim.now + self.policy.check_days <= self.sim.end_day:
@@ -104,6 +110,8 @@ class PolicyDriver:
             self.sim.clock.at_day(self.sim.now + delay, self._act, intent)
 
     def _act(self, intent: Intent) -> None:
+        if self.sim.now >= self.until:
+            return  # meant before the policy stopped, due after
         answered = self.sim.by_id.get(intent.answers or "")
         if intent.action == "restrict" and answered is not None and answered.end is not None:
             return  # the move it answers was lifted in the meantime
