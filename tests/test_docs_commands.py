@@ -40,9 +40,14 @@ class Command:
     expect: int
 
 
+#: Upper-case words that are values, not placeholders: the shipped scenarios' sides.
+SIDES = {"US", "RU"}
+
+
 def is_placeholder(token: str) -> bool:
-    """A word the reader replaces: ``FILE``, ``DIR``, ``N`` or ``<...>``."""
-    return bool(re.fullmatch(r"[A-Z][A-Z_]*", token)) or "<" in token or "..." in token
+    """A word the reader replaces: ``FILE``, ``DIR``, ``N`` or ``<...>`` (not a side)."""
+    upper = bool(re.fullmatch(r"[A-Z][A-Z_]*", token)) and token not in SIDES
+    return upper or "<" in token or "..." in token
 
 
 def commands(page: Path) -> list[Command]:
