@@ -265,5 +265,22 @@ def test_an_output_directory_parity_may_not_replace_is_refused_before_playing(tm
     """A folder of someone else's files at --out stops the exercise before the first turn."""
     (tmp_path / "exercise").mkdir()
     (tmp_path / "exercise" / "notes.txt").write_text("mine")
-    with pytest.raises(ParityUserError, match="exercise"):
+    with pytest.raises(ParityUserError, match="not replaced: it holds files Parity did not "
+                                              "write"):
         exercise(tmp_path, play="US", force=True)
+
+
+@pytest.mark.slow
+def test_the_replay_draws_the_same_figures(tmp_path, capsys):
+    """The figures of `parity run exercise.yaml` are the exercise's own, byte for byte."""
+    ex = Exercise(RECORD, play="US", start=FROM, out=tmp_path / "exercise")
+    ex.play([ex.move("US", "expel", {"count": "30"})])
+    done = ex.finish()
+    replay = tmp_path / "replay"
+    assert main(["run", str(done.scenario), "--out", str(replay)]) == 0
+    capsys.readouterr()
+    figures = sorted(p.name for p in (done.out / "figures").glob("*.png"))
+    assert figures
+    for name in figures:
+        assert (replay / "figures" / name).read_bytes() == (
+            done.out / "figures" / name).read_bytes(), name

@@ -616,11 +616,14 @@ class Exercise:
 
     def _numbered(self, move: Move) -> Move:
         """The move as the file records it: its source, and a name if it stays in force."""
-        number = len(self.moves) + 1
         update: dict[str, Any] = {
             "source": f"exercise: played by {move.actor}, turn {self.index + 1} of "
                       f"{len(self.dates)}"}
-        if move.persists and move.id is None:
+        if move.persists and move.id is None:  # a name to lift it by, unused in the base
+            taken = {m.id for m in self.base.moves} | {m.id for m in self.moves}
+            number = len(self.moves) + 1
+            while f"exercise-{move.actor}-{number}" in taken:
+                number += 1
             update["id"] = f"exercise-{move.actor}-{number}"
         return move.model_copy(update=update)
 

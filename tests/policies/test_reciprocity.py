@@ -13,6 +13,7 @@ from sim.policies import Generous, Gradual, Mirror, Proportional, Scripted
 
 from .harness import (
     B_WITH_CONSULATE,
+    HOSTILE_SCRIPT,
     PolicyCase,
     days_after,
     kinds,
@@ -53,6 +54,18 @@ class TestMirror(PolicyCase):
             assert (answer.move, answer.detail) == ("expel", "count=10 notice_days=7; answers bx")
             assert answer.target == "B" and answer.source == "policy: mirror"
             assert 1 <= days_after(answer, MARCH) <= 40
+
+    def test_stops_acting_on_its_until_day(self, make_scenario):
+        """With `until`, a side answers the moves before that day and makes nothing from it
+        on (as when a player takes the side over); without it, it goes on answering.
+        """
+        until = D(2020, 7, 15)
+        policy = {"policy": "mirror", "lag_days": 10}
+        stopped = versus(make_scenario, {**policy, "until": until}, HOSTILE_SCRIPT)
+        going_on = versus(make_scenario, policy, HOSTILE_SCRIPT)
+        assert stopped and all(row.date < until for row in stopped)
+        assert [row for row in going_on if row.date >= until]
+        assert stopped == [row for row in going_on if row.date < until]
 
     def test_closure_answered_by_closure(self, make_scenario):
         """Closing one of A's posts is answered by closing one of B's."""
