@@ -22,8 +22,8 @@ import pytest
 import yaml
 
 from sim.cli import main
-from sim.exercise.web import ClassroomServer, path_figure
-from tests.webpage import FROM, RECORD, fetched, request, serving
+from sim.exercise.web import ClassroomServer, address_line, path_figure
+from tests.webpage import FROM, RECORD, ROOT, fetched, request, serving
 
 
 def order(move: str, turn: int = 1, side: str = "US", **params: object) -> dict:
@@ -344,3 +344,12 @@ def test_a_port_in_use_is_refused_in_one_line(tmp_path, capsys):
     assert status == 2
     assert stderr == f"error: --port {port}: cannot serve on it: in use by another program; " \
                      "give another --port, or none for a free one\n"
+
+
+def test_the_how_to_shows_the_line_the_command_prints():
+    """docs/how-to/run-an-exercise.md shows the address line as `--play both` prints it
+    on the default port (the command itself serves until Ctrl-C: the docs tests cannot
+    run it).
+    """
+    page = (ROOT / "docs" / "how-to" / "run-an-exercise.md").read_text(encoding="utf-8")
+    assert address_line("http://127.0.0.1:8765/", ["US", "RU"]) + "\n" in page

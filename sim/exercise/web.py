@@ -68,9 +68,9 @@ SHOWN_METRICS = (
     ("staff_expat", "diplomats and staff sent", 0),
     ("staff_local", "local employees", 0),
     ("posts_open", "posts open", 0),
-    ("visa_queue", "staff waiting for the host's visas", 0),
+    ("visa_queue", "waiting for the host's visas", 0),
     ("consular_output", "visas to the public a month", 0),
-    ("visa_wait_days", "wait for a visa interview (days)", 0),
+    ("visa_wait_days", "interview wait (days)", 0),
     ("work_capacity", "work (diplomat-days a month)", 0),
     ("cost_per_head", "cost a head (thousands a year)", 0),
     ("restrictions_in_force", "restrictions in force on it", 0),
@@ -549,8 +549,12 @@ def serve(exercise: Exercise, port: int | None, say: Callable[[str], None],
     """Serve the exercise until Ctrl-C (which ``sim.cli`` turns into exit 130)."""
     room = Classroom(exercise, on_finish)
     with open_server(room, port) as server:
-        teams = ", ".join(f"{server.url}?side={s}" for s in exercise.played_sides)
-        say(f"Exercise page: {server.url}" + (f" (a tab per team: {teams})"
-                                              if len(exercise.played_sides) > 1 else "")
-            + "; Ctrl-C stops it")
+        say(address_line(server.url, exercise.played_sides))
         server.serve_forever()
+
+
+def address_line(url: str, sides: list[str]) -> str:
+    """The one line saying where the page is (and each team's tab, if several play)."""
+    teams = ", ".join(f"{url}?side={side}" for side in sides)
+    return (f"Exercise page: {url}" + (f" (a tab per team: {teams})" if len(sides) > 1
+                                       else "") + "; Ctrl-C stops it")
