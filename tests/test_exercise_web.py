@@ -353,3 +353,20 @@ def test_the_how_to_shows_the_line_the_command_prints():
     """
     page = (ROOT / "docs" / "how-to" / "run-an-exercise.md").read_text(encoding="utf-8")
     assert address_line("http://127.0.0.1:8765/", ["US", "RU"]) + "\n" in page
+
+
+def test_an_output_taken_meanwhile_is_explained_and_finish_offered_again(tmp_path):
+    """Someone's folder appears at --out during the exercise: Finish says why it cannot
+    write there (409), writes nothing, and can be pressed again once the folder is gone.
+    """
+    out = tmp_path / "out"
+    with serving(out) as server:
+        out.mkdir()
+        (out / "notes.txt").write_text("mine")
+        refused = request(server.url + "finish", {"tab": ""})
+        (out / "notes.txt").unlink()
+        out.rmdir()
+        finished = request(server.url + "finish", {"tab": ""})
+    assert refused.status == 409 and "already exists" in refused.text
+    assert 'id="finish-button"' in refused.text
+    assert finished.status == 303 and (out / "exercise.yaml").is_file()

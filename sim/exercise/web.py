@@ -475,8 +475,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        self.wfile.write(body)
 
     def _html(self, status: HTTPStatus, page: str) -> None:
         self._send(status, page.encode("utf-8"), "text/html; charset=utf-8")
