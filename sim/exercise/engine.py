@@ -45,6 +45,12 @@ API::
   files (as ``parity run`` writes them), the base scenario's run (``base/``) and an
   after-action brief to ``out``, all at once; returns ``Finished``. It can be called
   at any turn (``q``): the played side then makes no further moves.
+- Also read-only: ``dates`` (every decision point), ``played_sides``, ``moves`` (the moves
+  played so far, as the file records them: source and name added), ``scenario_text()``
+  (the file as it stands now), ``base`` (the base ``Scenario``) and ``base_run``.
+
+One ``Exercise`` is one game, with state: a front end serving several people (a web
+page) keeps one per game and lets one request at a time play it.
 
 How it stays honest: a played side's moves replace its scripted moves from ``start``
 on (``drop_moves``), and its policy, if it has one, stops then (``policy.until``). The
