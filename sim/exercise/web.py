@@ -111,7 +111,7 @@ class Classroom:
     @property
     def stamp(self) -> str:
         """Changes when the turn does: tabs waiting for it reload when it changes."""
-        return "over" if self.finished else str(self.ex.index)
+        return "over" if self.finished else str(len(self.played))
 
     # -- what a side does ----------------------------------------------------------------
 
