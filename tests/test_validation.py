@@ -344,8 +344,9 @@ def test_a_policy_alias_has_its_policys_keys(tmp_path, capsys):
     path = write(tmp_path, POLICY_SIDES.format(a="{policy: tit-for-tat, foo: 1}"))
     code, lines = validate(capsys, path)
     assert code == 2 and lines == [f"error: {path}:5: sides.A.policy.foo: unknown key 'foo' "
-                                   "(allowed: policy, start, until, lag_days, implementation_error, "
-                                   "misperception, answers, answer_responses, answer_by)"]
+                                   "(allowed: policy, start, until, lag_days, "
+                                   "implementation_error, misperception, answers, "
+                                   "answer_responses, answer_by)"]
 
 
 def test_an_unknown_policy_by_name_alone_is_reported_at_the_policy(tmp_path, capsys):
