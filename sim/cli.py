@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import ParityUserError, capped, printable
 
 if TYPE_CHECKING:
+    from sim.exercise import Finished
     from sim.model import Simulation
     from sim.scenario import Scenario
 
@@ -234,6 +235,12 @@ def _parser() -> argparse.ArgumentParser:
                           help="read the moves from FILE, one line a turn, instead of the "
                                "keyboard (or a pipe)")
     exercise.add_argument("--no-figures", action="store_true", help="write tables only")
+    exercise.add_argument("--web", action="store_true",
+                          help="play on a web page served on 127.0.0.1 (for a classroom: "
+                               "each team in its own tab) instead of the terminal")
+    exercise.add_argument("--port", type=int, default=None, metavar="N",
+                          help="with --web: the port (default: 8765, or a free one if it is "
+                               "taken; 0: any free one)")
     exercise.set_defaults(handler=_exercise)
     return parser
 
@@ -594,7 +601,11 @@ def _exercise(args: argparse.Namespace) -> int:
             raise ParityUserError(f"--turns {printable(turns)}: must be `record` or a number "
                                   "of days (e.g. 90)")
         turns = int(turns)
-    read, interactive = _exercise_input(args.input)
+    if args.web and args.input is not None:
+        raise ParityUserError("--input: not with --web (the moves come from the page)")
+    if args.port is not None and not args.web:
+        raise ParityUserError("--port: only with --web")
+    read, interactive = (None, False) if args.web else _exercise_input(args.input)
     exercise = Exercise(args.scenario, play=args.play, start=start, turns=turns,
                         seed=args.seed, out=args.out, force=args.force,
                         figures=not args.no_figures)
@@ -604,13 +615,23 @@ def _exercise(args: argparse.Namespace) -> int:
     def write(text: str) -> None:
         print(text, flush=True)
 
-    finished = Terminal(exercise, read, write, interactive).play()
+    if args.web:
+        from sim.exercise.web import serve
+
+        serve(exercise, args.port, write, lambda done: write(_written(done)))
+        return 0
+    write(_written(Terminal(exercise, read, write, interactive).play()))
+    return 0
+
+
+def _written(finished: Finished) -> str:
+    """What an exercise wrote, and how to replay it."""
     figures = sum(f.startswith("figures/") for f in finished.files)
     top = [f for f in finished.files if "/" not in f]
-    print(f"{finished.turns_played} of {finished.total} turns played. Wrote {finished.out}/: "
-          f"{', '.join(top)}" + (f", {figures} figures in figures/" if figures else "")
-          + f" and the base run in base/\nReplay it with: parity run {finished.scenario}")
-    return 0
+    return (f"{finished.turns_played} of {finished.total} turns played. Wrote "
+            f"{finished.out}/: {', '.join(top)}"
+            + (f", {figures} figures in figures/" if figures else "")
+            + f" and the base run in base/\nReplay it with: parity run {finished.scenario}")
 
 
 def _exercise_input(path: Path | None) -> tuple[Any, bool]:

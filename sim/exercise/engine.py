@@ -30,6 +30,8 @@ API::
   side, a date outside the scenario, an ``out`` Parity may not replace) raise
   ``ParityUserError``.
 - ``turn``: the current ``Turn``; ``legal_moves(side)``: its ``LegalMove`` list.
+- ``so_far``: the Simulation of the scenario played so far, run to the current
+  decision point (for figures of the path so far).
 - ``move(side, name, params, args)``: a catalogue move made by ``side`` today, from a
   name (or an unambiguous beginning of one: ``close`` is ``close_post``) and parameters
   given by name (``params``, values as text or numbers) or in order (``args``, the
@@ -356,6 +358,13 @@ class Exercise:
             if run.today < date:
                 run.run_until(date)
         return sim
+
+    @property
+    def so_far(self) -> Simulation:
+        """The scenario played so far, run to the current decision point (to the end once
+        the last turn is played): what a front end draws the path so far from.
+        """
+        return self._sim
 
     # -- turns ----------------------------------------------------------------------
 
