@@ -238,6 +238,16 @@ def test_quitting_early_writes_everything(tmp_path):
         ex.play([])
 
 
+def test_with_figures_the_brief_is_the_report_comparing_the_record_with_the_exercise(tmp_path):
+    ex = Exercise(RECORD, out=tmp_path / "exercise", start=FROM)
+    ex.play([ex.move("US", "staff_cap", {"ceiling": "250"})])
+    done = ex.finish()
+    page = done.brief.read_text(encoding="utf-8")
+    assert done.brief.name == "report.html" and (done.out / "brief.md").is_file()
+    assert "The runs compared" in page and "exercise, US played from 2021-01-01" in page
+    assert "Ceiling of 250 staff" in page
+
+
 def test_the_brief_sets_the_moves_played_beside_the_records(tmp_path):
     """The plain brief lists the moves played, the record's with their sources, and the
     final staff of both missions in the exercise and the base run.

@@ -43,8 +43,9 @@ API::
   to the next decision point; returns ``Played``.
 - ``finish()``: write the exercise's scenario file (``exercise.yaml``), its run's usual
   files (as ``parity run`` writes them), the base scenario's run (``base/``) and an
-  after-action brief to ``out``, all at once; returns ``Finished``. It can be called
-  at any turn (``q``): the played side then makes no further moves.
+  after-action brief to ``out`` (``brief.md``, and with figures ``report.html``, the
+  report comparing the base run with the exercise), all at once; returns ``Finished``.
+  It can be called at any turn (``q``): the played side then makes no further moves.
 - Also read-only: ``dates`` (every decision point), ``played_sides``, ``moves`` (the moves
   played so far, as the file records them: source and name added), ``scenario_text()``
   (the file as it stands now), ``base`` (the base ``Scenario``) and ``base_run``.
@@ -654,8 +655,9 @@ class Exercise:
                 sim, staging, figures=self.figures, timing={"sim_seconds": round(seconds, 4)})]
             files += [f"{BASE_DIR}/{f}" for f in write_run_files(
                 self.base_run, staging / BASE_DIR, figures=False)]
-            brief = write_brief(self, sim, staging)
-            files.append(brief.relative_to(staging).as_posix())
+            briefs = write_brief(self, sim, staging)
+            files += [brief.relative_to(staging).as_posix() for brief in briefs]
+            brief = briefs[-1]
         self.turn = None
         return Finished(out_dir, out_dir / SCENARIO_FILE, files, out_dir / brief.name,
                         self.index, len(self.dates), seconds)
@@ -821,15 +823,17 @@ def _validation_line(cls: type[Move], exc: ValidationError) -> str:
 # -- the after-action brief ---------------------------------------------------------------
 
 
-def write_brief(exercise: Exercise, sim: Simulation, staging: Path) -> Path:
-    """The after-action brief: the report comparing the exercise with the base run when
-    ``sim.report`` is there, else a short plain-text brief (``brief.md``).
+def write_brief(exercise: Exercise, sim: Simulation, staging: Path) -> list[Path]:
+    """The after-action brief: a short plain-text brief (``brief.md``), and with figures
+    the report comparing the base run with the exercise (``report.html``, ``sim.report``).
+    Returns the files written, the one to open first last.
     """
-    try:
-        from sim.report import write_report  # type: ignore[import-not-found]
-    except ImportError:
-        return _plain_brief(exercise, sim, staging / "brief.md")
-    return write_report([staging / BASE_DIR, staging], staging / "report.html")
+    written = [_plain_brief(exercise, sim, staging / "brief.md")]
+    if exercise.figures:
+        from sim.report import write_report
+
+        written.append(write_report([staging / BASE_DIR, staging], staging / "report.html"))
+    return written
 
 
 #: The figures the plain brief sets side by side, by side: (metric, words).
