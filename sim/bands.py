@@ -19,12 +19,14 @@ from sim.ensembles import layout_of
 from sim.metrics import JOINT_METRICS
 from sim.plots import (
     JOINT_COLOUR,
-    axis_label,
+    SMALL,
+    finish,
     format_date_axis,
     new_figure,
     save_figure,
     side_colours,
 )
+from sim.words import axis_label, metric_words
 
 if TYPE_CHECKING:
     from sim.ensembles import Summary
@@ -47,7 +49,7 @@ def plot_bands(summary: Summary, scenario: Scenario, metric: str) -> Figure:
     for side in sides:
         cells = layout.index(side, metric)
         colour = colours[side]
-        name = "both missions" if side == "both" else scenario.sides[side].name
+        name = _mission(scenario, side)
         ax.fill_between(dates, bands[0, cells], bands[2, cells], color=colour, alpha=0.2,
                         linewidth=0)
         for path in summary.paths:
@@ -55,15 +57,21 @@ def plot_bands(summary: Summary, scenario: Scenario, metric: str) -> Figure:
         ax.plot(dates, bands[1, cells], color=colour, lw=2)
         handles += [Line2D([], [], color=colour, lw=2, label=f"{name}: median"),
                     Patch(color=colour, alpha=0.2, label=f"{name}: 90% of replications")]
-    handles.append(Line2D([], [], color="grey", lw=0.5,
-                          label=f"sample paths (first {len(summary.paths)} replications)"))
-    ax.legend(handles=handles, loc="best", fontsize=8, frameon=False)
+    if summary.paths:
+        handles.append(Line2D([], [], color="grey", lw=0.5,
+                              label=f"thin lines: the first {len(summary.paths)} replications, "
+                                    "one each"))
+    ax.legend(handles=handles, loc="best", fontsize=SMALL, frameon=False)
     ax.set_ylabel(axis_label(metric))
     ax.grid(True, alpha=0.3)
     format_date_axis(ax, (dates[0], dates[-1]))
-    ax.set_title(f"{scenario.name}: {metric.replace('_', ' ')} over {summary.n} "
-                 "replications")
-    return fig
+    ax.set_title(f"{scenario.name}: {metric_words(metric)}, {summary.n} replications")
+    return finish(fig)
+
+
+def _mission(scenario: Scenario, side: str) -> str:
+    """The mission's name as the scenario gives it, or ``both missions``."""
+    return "both missions" if side == "both" else scenario.sides[side].name
 
 
 def write_band_figures(summary: Summary, scenario: Scenario, directory: Path) -> list[str]:
@@ -78,9 +86,18 @@ def write_band_figures(summary: Summary, scenario: Scenario, directory: Path) ->
     return names
 
 
+def run_names(differences: Any, names: list[str]) -> list[str]:
+    """The compared scenarios by their names, or by ``names`` (their files) when two
+    share a name.
+    """
+    named = [s.name for s in differences.scenarios]
+    return named if len(set(named)) == len(named) else list(names)
+
+
 def plot_paired(differences: Any, names: list[str], metric: str) -> Figure:
     """Each what-if's difference from the first scenario over time, on common random
-    numbers: the mean over replications and its 95% interval, per mission.
+    numbers: the mean over replications and its 95% interval, per mission. The
+    scenarios are named as their files name them (``names`` if two share a name).
     """
     over = differences.over_time
     first = differences.scenarios[0]
@@ -91,23 +108,25 @@ def plot_paired(differences: Any, names: list[str], metric: str) -> Figure:
     sides = ("both",) if metric in JOINT_METRICS else layout.sides
     colours = {"both": JOINT_COLOUR, **side_colours(layout.sides)}
     styles = ["-", "--", ":", "-."]
+    shown = run_names(differences, names)
     fig = new_figure(9, 4.5)
     ax = fig.add_subplot()
     ax.axhline(0, color="grey", lw=0.8)
-    for k, name in enumerate(names[1:], start=1):
+    for k, name in enumerate(shown[1:], start=1):
         for side in sides:
             j = series.index((side, metric))
             mean, width = over.mean[k, j], half[k, j]
             colour = colours[side]
-            label_side = "both missions" if side == "both" else first.sides[side].name
+            label_side = _mission(first, side)
             ax.fill_between(dates, mean - width, mean + width, color=colour, alpha=0.2,
                             linewidth=0)
             ax.plot(dates, mean, color=colour, lw=1.8, ls=styles[(k - 1) % len(styles)],
                     label=f"{name}: {label_side}")
     ax.set_ylabel(f"difference in {axis_label(metric)}")
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="best", fontsize=8, frameon=False,
-              title="mean difference from the first; band: 95% interval", title_fontsize=8)
+    ax.legend(loc="best", fontsize=SMALL, frameon=False, title_fontsize=SMALL,
+              title="line: mean difference; band: its 95% interval")
     format_date_axis(ax, (dates[0], dates[-1]))
-    ax.set_title(f"{metric.replace('_', ' ')}: paired difference over {over.n} replications")
-    return fig
+    ax.set_title(f"{metric_words(metric).capitalize()}: difference from {shown[0]} "
+                 f"(paired, {over.n} replications)", fontsize=10)
+    return finish(fig)

@@ -14,20 +14,22 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from sim.compare import HEADLINE, Run
 from sim.plots import (
     OTHER_COLOUR,
-    axis_label,
+    SMALL,
     date_span,
+    finish,
     format_date_axis,
     has_queue,
     new_figure,
     save_figure,
     side_colours,
-    side_name,
 )
 from sim.results import BOTH, to_date
+from sim.words import axis_label, metric_words, mission_name
 
 #: Counts that change only at moves, drawn as staircases so they are not read as trends.
 STEP_METRICS = frozenset({"posts_open", "restrictions_in_force"})
@@ -70,11 +72,6 @@ def _joint_span(runs: Sequence[Run]) -> tuple[np.datetime64, np.datetime64]:
     return min(s for s, _ in spans), max(e for _, e in spans)
 
 
-def _side_name(runs: Sequence[Run], side: str) -> str:
-    """The side's name from the baseline summary, falling back to its id."""
-    return "both sides" if side == BOTH else side_name(runs[0].summary, side)
-
-
 def _plot_runs(
     ax: Axes, runs: Sequence[Run], key: tuple[str, str], colours: dict[str, str]
 ) -> None:
@@ -86,7 +83,7 @@ def _plot_runs(
         dates, values = run.series[key]
         if i == 0:
             ax.plot(dates, values, color=colours[run.label], lw=3.2, alpha=0.45,
-                    label=run.label, drawstyle=style, zorder=2)
+                    label=f"{run.label} (baseline)", drawstyle=style, zorder=2)
         else:
             ls = RUN_STYLES[(i - 1) % len(RUN_STYLES)]
             ax.plot(dates, values, color=colours[run.label], lw=1.6, ls=ls,
@@ -113,28 +110,31 @@ def _mark_departures(
         ax.vlines(dates, bottom, bottom + TICK_HEIGHT, colors=colours[run.label], lw=1.4,
                   transform=ax.get_xaxis_transform())
     ax.plot([], [], ls="", marker="|", markersize=9, color=OTHER_COLOUR,
-            label="moves where runs depart from the first (run colour)")
+            label="ticks: moves where a run departs from the baseline (in the run's colour)")
 
 
-def _plot_key(
+def plot_overlay(
     runs: Sequence[Run],
     key: tuple[str, str],
-    colours: dict[str, str],
-    marks: Sequence[np.ndarray],
-    path: Path,
-) -> Path:
-    """Draw one side's metric for every run on one figure."""
+    colours: dict[str, str] | None = None,
+    marks: Sequence[np.ndarray] | None = None,
+) -> Figure:
+    """One side's metric (``key``, e.g. ``("US", "staff_total")``) for every run, the
+    first as the baseline, with ticks where each run's moves depart from it.
+    """
     side, metric = key
+    colours = colours or side_colours([run.label for run in runs])
     fig = new_figure(10, 4.8)
     ax = fig.subplots()
     _plot_runs(ax, runs, key, colours)
-    _mark_departures(ax, runs, marks, colours)
+    _mark_departures(ax, runs, departure_dates(runs) if marks is None else marks, colours)
     ax.set_ylabel(axis_label(metric))
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="best", fontsize=8, frameon=False)
+    ax.legend(loc="best", fontsize=SMALL, frameon=False)
     format_date_axis(ax, _joint_span(runs))
-    ax.set_title(f"{metric}: {_side_name(runs, side)}")
-    return save_figure(fig, path)
+    mission = mission_name(runs[0].summary, side)
+    ax.set_title(f"{mission[:1].upper()}{mission[1:]}: {metric_words(metric)}")
+    return finish(fig)
 
 
 def _drawn(runs: Sequence[Run], key: tuple[str, str]) -> bool:
@@ -166,7 +166,7 @@ def compare_figures(runs: Sequence[Run], out_dir: Path) -> list[Path]:
     colours = side_colours([run.label for run in runs])
     marks = departure_dates(runs)
     return [
-        _plot_key(runs, key, colours, marks, out_dir / f"{key[1]}-{key[0]}.png")
+        save_figure(plot_overlay(runs, key, colours, marks), out_dir / f"{key[1]}-{key[0]}.png")
         for key in _figure_keys(runs)
     ]
 

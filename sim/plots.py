@@ -3,16 +3,19 @@
 The figures are built only from what a run wrote to disk (``timeseries.csv``,
 ``events.csv``, ``measures.csv`` and ``summary.json``), never from live model
 objects, so any saved run can be re-plotted and two runs can be compared later
-with the same readers. Side ids are always taken from the data. Each ``plot_*``
-function returns a matplotlib Figure (built with the object API: no pyplot
-global state, no window); :func:`make_figures` saves them without version
-metadata so that the same run gives byte-identical PNGs.
+with the same readers. Side ids are always taken from the data; every label is in
+words (``sim.words``): missions by their names, moves by what they did, metrics with
+their units. Each ``plot_*`` function returns a matplotlib Figure (built with the
+object API: no pyplot global state, no window), so a notebook can show it;
+:func:`make_figures` saves them without version metadata so that the same run gives
+byte-identical PNGs.
 """
 
 from __future__ import annotations
 
-import re
+import textwrap
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,9 @@ import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, ScalarFormatter
 
 from sim.moves import LABELLED
 from sim.results import (
@@ -33,6 +38,7 @@ from sim.results import (
     side_ids,
     to_date,
 )
+from sim.words import axis_label, brief, kinds, mission_name, short
 
 DPI = 120
 PALETTE = (
@@ -46,45 +52,22 @@ PALETTE = (
     "#17becf",
 )
 OTHER_COLOUR = "#7f7f7f"
-LABEL_CHARS = 20
-LABEL_LANES = 2
 #: Colour of joint series (both missions) and of reference lines.
 JOINT_COLOUR = "black"
 REFERENCE_COLOUR = "#555555"
-#: Axis labels, with units, of the metrics a briefer is shown (run and overlay figures).
-AXIS_LABELS = {
-    "staff_total": "staff (people)",
-    "staff_local": "local employees (people)",
-    "posts_open": "posts open",
-    "consular_output": "visas issued a month",
-    "restrictions_in_force": "restrictions in force",
-    "tension": "tension (points of harm)",
-    "restrictions_weighted": "restrictions (sum of severities)",
-    "visa_wait_days": "wait for a visa interview (days)",
-    "work_capacity": "diplomat-days a month",
-    "cost_per_head": "thousand USD a year per member of staff",
-    "staff_gap": "difference in staff (people)",
-    "visa_reciprocity": "ratio of visas granted (1 = parity)",
-}
-
-
-def axis_label(metric: str) -> str:
-    """The metric's axis label with its unit, else its name in words."""
-    return AXIS_LABELS.get(metric, metric.replace("_", " "))
-
-
-def side_name(summary: dict[str, Any], side: str) -> str:
-    """The mission's name from the summary (e.g. ``US mission in Russia``), else its id."""
-    if side == BOTH:
-        return "both missions"
-    entry = summary.get("sides", {}).get(side)
-    name = entry.get("name") if isinstance(entry, dict) else None
-    return str(name or side)
+#: Font size of legends, keys and notes: readable when a figure fills half a slide.
+SMALL = 8
 
 
 def side_colours(sides: Sequence[str]) -> dict[str, str]:
     """Map side ids to fixed palette colours so a side looks the same in every figure."""
     return {side: PALETTE[i % len(PALETTE)] for i, side in enumerate(sides)}
+
+
+def host_of(sides: Sequence[str], side: str) -> str:
+    """The side hosting ``side``'s mission: the other of two sides, else ``the host``."""
+    others = [s for s in sides if s != side]
+    return others[0] if len(sides) == 2 and len(others) == 1 else "the host"
 
 
 def date_span(summary: dict[str, Any], series: Timeseries) -> tuple[np.datetime64, np.datetime64]:
@@ -108,35 +91,50 @@ def format_date_axis(ax: Axes, span: tuple[np.datetime64, np.datetime64]) -> Non
     ax.set_xlim(start, end if end > start else start + 1)
 
 
+def _legend(ax: Axes, **kwargs: Any) -> None:
+    """A frameless legend of the panel's labelled artists, if it has any."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(**{"loc": "best", "fontsize": SMALL, "frameon": False, **kwargs})
+
+
 def _plot_metric(
     ax: Axes,
     series: Timeseries,
     sides: Sequence[str],
     colours: dict[str, str],
     metric: str,
+    labels: dict[str, str],
     *,
-    cumulative: bool = False,
     steps: bool = False,
-    labels: dict[str, str] | None = None,
 ) -> None:
-    """Draw one metric per side on an axis, optionally as a running total.
+    """Draw one metric per side on an axis, each line named in the legend by ``labels``.
 
     ``steps`` draws a count that changes only at moves (e.g. restrictions in
-    force) as a staircase, so it is not misread as a gradual change. ``labels``
-    names the sides in the legend (their ids by default).
+    force) as a staircase, so it is not misread as a gradual change.
     """
     for side in sides:
         if (side, metric) not in series:
             continue
         dates, values = series[(side, metric)]
-        if cumulative:
-            values = np.nancumsum(values)
         style = "steps-post" if steps else "default"
-        label = labels.get(side, side) if labels else side
-        ax.plot(dates, values, color=colours[side], lw=1.8, label=label, drawstyle=style)
+        ax.plot(dates, values, color=colours[side], lw=1.8, label=labels[side], drawstyle=style)
+    ax.set_ylabel(axis_label(metric))
     ax.grid(True, alpha=0.3)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="best", fontsize=8, frameon=False)
+    _legend(ax)
+
+
+def _number(value: float, _: int | None = None) -> str:
+    """A tick value as a briefer reads it: ``17,500``, ``0.25``."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
+def finish(fig: Figure) -> Figure:
+    """Write the figure's plain numeric axes with thousands separators; return it."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                axis.set_major_formatter(FuncFormatter(_number))
+    return fig
 
 
 def new_figure(width: float, height: float) -> Figure:
@@ -155,169 +153,252 @@ def _title(summary: dict[str, Any], what: str) -> str:
     return f"{summary.get('scenario', 'run')}: {what}"
 
 
-def short_label(event: dict[str, str]) -> str:
-    """Shorten an event to e.g. ``US expel 60``: actor, move and its first parameter.
+# --- the staff figure and its key of moves ----------------------------------------------
 
-    The text is cut to ``LABEL_CHARS`` so a label never runs into the lane above it.
-    """
-    first = (event.get("detail") or "").split(" ")[0]
-    value = first.split("=", 1)[1] if "=" in first else ""
-    text = f"{event.get('actor', '')} {event.get('move', '').replace('_', ' ')} {value}".strip()
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
-
-
-def is_labelled(event: dict[str, str]) -> bool:
-    """Say whether a move deserves a text label: a count in its detail or a key move."""
-    move = event.get("move", "")
-    if move == "statement":
-        return False
-    return move in LABELLED or bool(re.search(r"\d", event.get("detail") or ""))
-
-
-def _assign_lanes(
-    days: Sequence[float], min_gap: float, lanes: int = LABEL_LANES
-) -> list[int | None]:
-    """Give each label (in date order) the first lane free of near neighbours, or None.
-
-    Skipping a label when every lane is crowded keeps the strip readable; the move
-    is still marked by its line.
-    """
-    last: list[float] = [-np.inf] * lanes
-    assigned: list[int | None] = []
-    for day in days:
-        lane = next((i for i in range(lanes) if day - last[i] >= min_gap), None)
-        if lane is not None:
-            last[lane] = day
-        assigned.append(lane)
-    return assigned
+#: Moves the staff figure numbers and lists in its key: those that set the staff or
+#: posts a mission may have (``LABELLED``, expulsions, visa policies, reopenings) and
+#: those that lift measures. Other moves are ticks; statements are left out.
+KEY_MOVES = LABELLED | {"expel", "visa_policy", "reopen_post", "lift", "settle"}
+#: Most numbers on the staff figure: a longer key would not fit a slide. Later key
+#: moves are drawn as ticks, and the key says how many.
+MAX_NUMBERED = 24
+#: Diameter of a numbered marker, in points.
+MARKER_PT = 13.0
+#: Characters in a line of the key before it wraps (two columns across the figure).
+KEY_CHARS = 84
 
 
 def _moves(events: Iterable[dict[str, str]]) -> list[dict[str, str]]:
-    """Keep applied moves with effect (drop statements), sorted by date for labelling."""
+    """Keep applied moves with effect (drop statements), sorted by date."""
     kept = [e for e in events if e.get("move") != "statement" and e.get("date")]
     return sorted(kept, key=lambda e: to_date(e["date"]))
 
 
-def _mark_moves(
-    strip: Axes,
-    panel: Axes,
-    moves: Sequence[dict[str, str]],
-    colours: dict[str, str],
-    span: tuple[np.datetime64, np.datetime64],
-) -> None:
-    """Mark every move as a thin line coloured by actor; label key ones in staggered lanes."""
+@dataclass
+class Numbered:
+    """One number on the staff figure: an actor's key moves of one day."""
+
+    number: int
+    rows: list[dict[str, str]]
+
+    @property
+    def date(self) -> np.datetime64:
+        return to_date(self.rows[0]["date"])
+
+    @property
+    def actor(self) -> str:
+        return self.rows[0].get("actor", "")
+
+    def entry(self) -> str:
+        """The key's line: ``1  2017-07-28  RU: Ceiling of 455 staff``, wrapped."""
+        text = f"{self.number}  {self.date}  {brief(self.rows)}"
+        return "\n".join(textwrap.wrap(text, KEY_CHARS, subsequent_indent="      "))
+
+
+@dataclass
+class KeyMoves:
+    """The staff figure's moves: numbered, and the rest drawn as ticks."""
+
+    numbered: list[Numbered]
+    ticks: list[dict[str, str]]
+    #: Key moves past ``MAX_NUMBERED``, among the ticks.
+    late: int
+
+
+def key_moves(events: Iterable[dict[str, str]]) -> KeyMoves:
+    """Number the key moves in date order, one number per actor and day; the other
+    moves, and key moves past ``MAX_NUMBERED``, are ticks.
+    """
+    groups: dict[tuple[str, str], list[dict[str, str]]] = {}
+    ticks = []
+    for event in _moves(events):
+        if event.get("move") in KEY_MOVES:
+            groups.setdefault((event["date"][:10], event.get("actor", "")), []).append(event)
+        else:
+            ticks.append(event)
+    numbered = [Numbered(i + 1, rows) for i, rows in enumerate(groups.values())]
+    late = [row for item in numbered[MAX_NUMBERED:] for row in item.rows]
+    return KeyMoves(numbered[:MAX_NUMBERED], ticks + late, len(late))
+
+
+def marker_lanes(days: Sequence[float], min_gap: float) -> list[int]:
+    """Give each marker (in date order) the lowest lane clear of its near neighbours,
+    opening a new lane when none is, so no two markers overlap.
+    """
+    last: list[float] = []
+    lanes = []
+    for day in days:
+        lane = next((i for i, d in enumerate(last) if day - d >= min_gap), len(last))
+        if lane == len(last):
+            last.append(day)
+        else:
+            last[lane] = day
+        lanes.append(lane)
+    return lanes
+
+
+def _min_gap_days(span: tuple[np.datetime64, np.datetime64], width_in: float) -> float:
+    """Days between two markers' centres for them not to touch, on an axis of that width."""
+    days = max(float((span[1] - span[0]).astype(int)), 1.0)
+    return 1.25 * MARKER_PT * days / (width_in * 72)
+
+
+def _mark_numbered(strip: Axes, panel: Axes, numbered: Sequence[Numbered],
+                   lanes: Sequence[int], colours: dict[str, str]) -> None:
+    """Draw each number in a circle of its actor's colour, with a faint line through the
+    staff panel on its date.
+    """
+    for item, lane in zip(numbered, lanes, strict=True):
+        colour = colours.get(item.actor, OTHER_COLOUR)
+        strip.plot([item.date], [lane], "o", ms=MARKER_PT, color=colour, mec="white",
+                   clip_on=False)
+        strip.text(item.date, lane, str(item.number), ha="center", va="center", fontsize=7,
+                   fontweight="bold", color="white", clip_on=False)
+        panel.axvline(item.date, color=colour, lw=0.8, alpha=0.35)
+
+
+def _mark_ticks(strip: Axes, ticks: Sequence[dict[str, str]], colours: dict[str, str]) -> None:
+    """Draw the other moves as ticks on the strip's lowest row, in their actor's colour."""
     by_colour: dict[str, list[np.datetime64]] = {}
-    for event in moves:
-        by_colour.setdefault(colours.get(event.get("actor", ""), OTHER_COLOUR), []).append(
-            to_date(event["date"]))
-    for colour, days_of in by_colour.items():  # one collection per colour, however many
-        panel.vlines(days_of, 0, 1, transform=panel.get_xaxis_transform(), color=colour,
-                     lw=0.6, alpha=0.35)
-        strip.vlines(days_of, 0, 1, transform=strip.get_xaxis_transform(), color=colour,
-                     lw=0.6, alpha=0.6)
-    labelled = [e for e in moves if is_labelled(e)]
-    days = [float(to_date(e["date"]).astype(int)) for e in labelled]
-    width = max(float((span[1] - span[0]).astype(int)), 1.0)
-    lanes = _assign_lanes(days, min_gap=width / 90)
-    for event, lane in zip(labelled, lanes, strict=True):
-        if lane is None:
-            continue
+    for event in ticks:
         colour = colours.get(event.get("actor", ""), OTHER_COLOUR)
-        strip.text(
-            to_date(event["date"]),
-            0.01 + lane / LABEL_LANES,
-            short_label(event),
-            rotation=90,
-            fontsize=6,
-            color=colour,
-            ha="left",
-            va="bottom",
-            clip_on=True,
-            transform=strip.get_xaxis_transform(),
-        )
+        by_colour.setdefault(colour, []).append(to_date(event["date"]))
+    for colour, dates in by_colour.items():  # one artist per colour, however many moves
+        strip.plot(dates, [-1] * len(dates), ls="", marker="|", ms=9, mew=1.2, color=colour)
 
 
-STAFF_STYLES = (("staff_total", "-", "total"), ("staff_expat", "--", "expat"))
-STAFF_STYLES += (("staff_local", ":", "local"),)
+def _style_strip(strip: Axes, lanes: int) -> None:
+    """The strip carries markers only: no y ticks, no frame but its base line."""
+    strip.set_ylim(-1.6, lanes - 0.4)
+    strip.set_yticks([])
+    strip.set_ylabel("moves", fontsize=SMALL)
+    for spine in ("left", "right", "top"):
+        strip.spines[spine].set_visible(False)
+
+
+def _ticks_entry(moves: KeyMoves) -> str:
+    """The key's line for the ticks: how many moves, of which kinds."""
+    text = f"ticks: {len(moves.ticks)} other moves ({kinds(moves.ticks)})"
+    if moves.late:
+        text += f", {moves.late} of them key moves past number {MAX_NUMBERED}"
+    return "\n".join(textwrap.wrap(text, KEY_CHARS, subsequent_indent="      "))
+
+
+def _key(fig: Figure, moves: KeyMoves, colours: dict[str, str]) -> None:
+    """The key below the figure: one line per number, its circle in the actor's colour."""
+    handles = [Line2D([], [], ls="", marker="o", ms=8,
+                      color=colours.get(item.actor, OTHER_COLOUR)) for item in moves.numbered]
+    labels = [item.entry() for item in moves.numbered]
+    if moves.ticks:
+        handles.append(Line2D([], [], ls="", marker="|", ms=9, mew=1.2, color=OTHER_COLOUR))
+        labels.append(_ticks_entry(moves))
+    if not handles:
+        return
+    fig.legend(handles, labels, loc="outside lower center", ncols=2 if len(handles) > 4 else 1,
+               fontsize=SMALL, frameon=False, alignment="left", title_fontsize=SMALL,
+               title="Key moves, numbered in date order and coloured by the side that made "
+                     "them (statements left out)")
+
+
+STAFF_STYLES = (("staff_total", "-", "all staff"), ("staff_expat", "--", "expatriates"),
+                ("staff_local", ":", "local employees"))
 
 
 def _plot_staff_lines(
-    ax: Axes, series: Timeseries, sides: Sequence[str], colours: dict[str, str]
+    ax: Axes, series: Timeseries, sides: Sequence[str], colours: dict[str, str],
+    summary: dict[str, Any]
 ) -> None:
-    """Draw total (solid), expat (dashed) and local (dotted) staff in each side's colour."""
+    """Draw all staff (solid), expatriates (dashed) and local employees (dotted) of each
+    mission in its colour, named in the legend.
+    """
     for side in sides:
         for metric, style, word in STAFF_STYLES:
             if (side, metric) in series:
                 dates, values = series[(side, metric)]
-                label = f"{side} {word}"
-                ax.plot(dates, values, ls=style, color=colours[side], lw=1.6, label=label)
-    ax.set_ylabel("staff")
+                ax.plot(dates, values, ls=style, color=colours[side], lw=1.6,
+                        label=f"{mission_name(summary, side)}: {word}")
+    ax.set_ylabel(axis_label("staff_total"))
     ax.grid(True, alpha=0.3)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="best", fontsize=8, ncols=max(len(sides), 1), frameon=False)
-
-
-def _style_strip(strip: Axes) -> None:
-    """Strip the move strip of y ticks and spines: it only carries lines and labels."""
-    strip.set_yticks([])
-    strip.set_ylim(0, 1)
-    strip.set_title("Moves (thin lines, coloured by actor; statements omitted)", fontsize=9)
-    for spine in ("left", "right", "top"):
-        strip.spines[spine].set_visible(False)
+    _legend(ax, ncols=max(len(sides), 1))
 
 
 def plot_staff(
     series: Timeseries, events: list[dict[str, str]], summary: dict[str, Any]
 ) -> Figure:
-    """Plot staff per side with the moves that drove it, the figure a briefer leads with."""
+    """Plot each mission's staff under numbered markers of the moves that drove it, with
+    a key of those moves in words below: the figure a briefer leads with.
+    """
     sides = side_ids(summary, series)
     colours = side_colours(sides)
     span = date_span(summary, series)
-    fig = new_figure(12, 8)
-    strip, ax = fig.subplots(2, 1, sharex=True, height_ratios=[1.5, 4.5])
-    _plot_staff_lines(ax, series, sides, colours)
-    _mark_moves(strip, ax, _moves(events), colours, span)
-    _style_strip(strip)
+    moves = key_moves(events)
+    width = 12.0
+    lanes = marker_lanes([float(n.date.astype(int)) for n in moves.numbered],
+                         _min_gap_days(span, width - 1.3))
+    rows = max(lanes, default=-1) + 2  # the lanes and the row of ticks
+    strip_h = 0.3 * rows + 0.15
+    entries = [n.entry() for n in moves.numbered] + ([_ticks_entry(moves)] if moves.ticks else [])
+    key_lines = sum(e.count("\n") + 1 for e in entries) / (2 if len(entries) > 4 else 1)
+    key_h = 0.5 + 0.19 * (key_lines + 1)
+    fig = new_figure(width, 1.0 + strip_h + 5.0 + key_h)
+    strip, ax = fig.subplots(2, 1, sharex=True, height_ratios=[strip_h, 5.0])
+    _plot_staff_lines(ax, series, sides, colours, summary)
+    _mark_numbered(strip, ax, moves.numbered, lanes, colours)
+    _mark_ticks(strip, moves.ticks, colours)
+    _style_strip(strip, rows - 1)
     format_date_axis(ax, span)
-    fig.suptitle(_title(summary, "mission staff"))
-    return fig
+    _key(fig, moves, colours)
+    fig.suptitle(_title(summary, "staff of the missions, and the moves that drove them"))
+    return finish(fig)
+
+
+# --- visas for the missions' staff, consular output --------------------------------------
 
 
 def plot_visa_queue(series: Timeseries, summary: dict[str, Any]) -> Figure:
-    """Plot visa backlog and cumulative denials, showing how the dispute chokes visas."""
+    """Plot each mission's staff waiting for the host's visa, and the visas the host
+    refused them, saying who refuses whom: how the dispute chokes a mission.
+    """
     sides = side_ids(summary, series)
     colours = side_colours(sides)
+    names = {side: mission_name(summary, side) for side in sides}
     fig = new_figure(11, 6.5)
     top, bottom = fig.subplots(2, 1, sharex=True)
-    _plot_metric(top, series, sides, colours, "visa_queue")
-    top.set_ylabel("visa queue")
-    _plot_metric(bottom, series, sides, colours, "visas_denied")
-    bottom.set_ylabel("visas denied (cumulative)")
+    _plot_metric(top, series, sides, colours, "visa_queue",
+                 {s: f"{names[s]}: waiting for a visa from {host_of(sides, s)}" for s in sides})
+    top.set_title("Replacements for the missions' staff waiting for the host's visa",
+                  fontsize=9)
+    _plot_metric(bottom, series, sides, colours, "visas_denied",
+                 {s: f"{names[s]}: staff refused visas (by {host_of(sides, s)})" for s in sides})
+    bottom.set_title("Visas the host refused the missions' staff, added up from the start",
+                     fontsize=9)
     format_date_axis(bottom, date_span(summary, series))
-    fig.suptitle(_title(summary, "visa queue and denials"))
-    return fig
+    fig.suptitle(_title(summary, "visas for the missions' staff"))
+    return finish(fig)
 
 
 def plot_consular_output(series: Timeseries, summary: dict[str, Any]) -> Figure:
-    """Plot each mission's visas issued per month, the service the public notices."""
+    """Plot each mission's visas issued a month to host nationals, the service the
+    public notices.
+    """
     sides = side_ids(summary, series)
     fig = new_figure(11, 4.5)
     ax = fig.subplots()
-    _plot_metric(ax, series, sides, side_colours(sides), "consular_output")
-    ax.set_ylabel("visas issued per month")
+    _plot_metric(ax, series, sides, side_colours(sides), "consular_output",
+                 {side: mission_name(summary, side) for side in sides})
     format_date_axis(ax, date_span(summary, series))
-    fig.suptitle(_title(summary, "consular output"))
-    return fig
+    fig.suptitle(_title(summary, "visas issued to host nationals (consular output)"))
+    return finish(fig)
 
 
-def _measure_label(measure: dict[str, str]) -> str:
-    """Label a measure row as ``actor→target move: detail``, trimmed to fit the margin."""
-    actor, target = measure.get("actor", ""), measure.get("target", "")
-    text = f"{actor}→{target} {measure.get('move', '')}"
-    detail = (measure.get("detail") or "").strip()
-    if detail:
-        text += f": {detail}"
-    return text if len(text) <= 48 else text[:47] + "…"
+# --- restrictions in force ---------------------------------------------------------------
+
+#: Most measures drawn as bars: beyond it a figure stops being readable (and a file of
+#: thousands of moves would make an image of hundreds of megapixels).
+MAX_BARS = 60
+#: Height of a row of the restrictions chart, in inches.
+ROW_INCHES = 0.25
+OWN_HATCH = "///"
 
 
 def _sorted_measures(measures: list[dict[str, str]], sides: Sequence[str]) -> list[dict[str, str]]:
@@ -331,10 +412,46 @@ def _sorted_measures(measures: list[dict[str, str]], sides: Sequence[str]) -> li
     return sorted((m for m in measures if m.get("start")), key=key)
 
 
+def _longest(rows: list[dict[str, str]], most: int) -> list[dict[str, str]]:
+    """The ``most`` measures in force longest, kept in their order."""
+    def days(m: dict[str, str]) -> int:
+        end = (m.get("end") or "").strip() or "9999-12-31"
+        return int((to_date(end) - to_date(m["start"])).astype(int))
+
+    keep = {id(m) for m in sorted(rows, key=days, reverse=True)[:most]}
+    return [m for m in rows if id(m) in keep]
+
+
+def _with_headings(rows: list[dict[str, str]]) -> list[tuple[str, dict[str, str] | None]]:
+    """The chart's rows: before each target's measures a heading row (measure None)."""
+    laid: list[tuple[str, dict[str, str] | None]] = []
+    for measure in rows:
+        target = measure.get("target", "")
+        if not laid or laid[-1][0] != target:
+            laid.append((target, None))
+        laid.append((target, measure))
+    return laid
+
+
+def _restriction_legend(ax: Axes, targets: Sequence[str], colours: dict[str, str],
+                        summary: dict[str, Any], own: bool) -> None:
+    """Say what the colours and the hatching mean, above the chart."""
+    handles = [Patch(color=colours[s], alpha=0.8, label=f"On the {mission_name(summary, s)}")
+               for s in targets]
+    if own:
+        handles.append(Patch(facecolor="white", edgecolor=OTHER_COLOUR, hatch=OWN_HATCH,
+                             label="hatched: by a side on its own mission (e.g. closing "
+                                   "its own post)"))
+    if handles:
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), fontsize=SMALL,
+                  ncols=min(len(handles), 2), frameon=False)
+
+
 def plot_restrictions(
     measures: list[dict[str, str]], series: Timeseries, summary: dict[str, Any]
 ) -> Figure:
-    """Draw every measure as a bar from start to end, coloured by the side it targets.
+    """Draw every measure as a bar from start to end, in words, grouped under the mission
+    it restricts and coloured by it.
 
     A side's measures on its own mission (closing its own post) are hatched;
     concessions (a banking guarantee) are left out: they restrict nothing.
@@ -346,70 +463,65 @@ def plot_restrictions(
     rows = _sorted_measures(shown, sides)
     hidden = max(0, len(rows) - MAX_BARS)
     rows = _longest(rows, MAX_BARS) if hidden else rows
-    fig = new_figure(12, max(3.0, 1.6 + 0.27 * len(rows)))
+    laid = _with_headings(rows)
+    fig = new_figure(12, max(3.0, 1.9 + ROW_INCHES * len(laid)))
     ax = fig.subplots()
-    for i, measure in enumerate(rows):
+    labels = []
+    for i, (target, measure) in enumerate(laid):
+        if measure is None:
+            labels.append(f"On the {mission_name(summary, target)}")
+            if i:
+                ax.axhline(i - 0.5, color=OTHER_COLOUR, lw=0.8)
+            continue
+        labels.append(short(measure))
         start = to_date(measure["start"])
         end = to_date(measure["end"]) if (measure.get("end") or "").strip() else span[1]
         width = max(int((end - start).astype(int)), 1)
-        colour = colours.get(measure.get("target", ""), OTHER_COLOUR)
-        hatch = "///" if measure.get("kind") == "own" else None
-        ax.barh(i, np.timedelta64(width, "D"), left=start, height=0.7, color=colour, alpha=0.8,
-                hatch=hatch, edgecolor="white" if hatch else None)
-    ax.set_yticks(range(len(rows)), [_measure_label(m) for m in rows], fontsize=7.5)
-    ax.set_ylim(len(rows) - 0.5 if rows else 0.5, -0.5)
+        hatch = OWN_HATCH if measure.get("kind") == "own" else None
+        ax.barh(i, np.timedelta64(width, "D"), left=start, height=0.7,
+                color=colours.get(target, OTHER_COLOUR), alpha=0.8, hatch=hatch,
+                edgecolor="white" if hatch else None)
+    ax.set_yticks(range(len(laid)), labels, fontsize=SMALL)
+    for tick, (_, measure) in zip(ax.get_yticklabels(), laid, strict=True):
+        if measure is None:
+            tick.set_fontweight("bold")
+    ax.set_ylim(len(laid) - 0.5 if laid else 0.5, -0.5)
     if not rows:
-        ax.text(0.5, 0.5, "No restrictions in force", ha="center", transform=ax.transAxes)
-    targets = [s for s in sides if any(m.get("target") == s for m in rows)]
-    if targets:
-        handles = [Patch(color=colours[s], alpha=0.8, label=f"targets {s}") for s in targets]
-        ax.legend(
-            handles=handles,
-            loc="lower left",
-            bbox_to_anchor=(0, 1),
-            fontsize=8,
-            ncols=len(handles),
-            frameon=False,
-        )
+        _note(ax, "No restrictions in force")
+    targets = list(dict.fromkeys(target for target, _ in laid))
+    _restriction_legend(ax, [t for t in targets if t in colours], colours, summary,
+                        any(m is not None and m.get("kind") == "own" for _, m in laid))
     ax.grid(True, axis="x", alpha=0.3)
+    ax.set_xlabel("date (a bar runs from the move to its lifting, or to the end of the run; "
+                  "concessions are not drawn)", fontsize=SMALL)
     format_date_axis(ax, span)
-    fig.suptitle(_title(summary, "restrictions in force"))
+    fig.suptitle(_title(summary, "restrictions in force, by the mission they restrict"))
     if hidden:
         fig.text(0.99, 0.01, f"and {hidden} shorter measures not drawn", ha="right",
-                 fontsize=8)
-    return fig
-
-
-#: Most measures drawn as bars: beyond it a figure stops being readable (and a file of
-#: thousands of moves would make an image of hundreds of megapixels).
-MAX_BARS = 60
-
-
-def _longest(rows: list[dict[str, str]], most: int) -> list[dict[str, str]]:
-    """The ``most`` measures in force longest, kept in their order."""
-    def days(m: dict[str, str]) -> int:
-        end = (m.get("end") or "").strip() or "9999-12-31"
-        return int((to_date(end) - to_date(m["start"])).astype(int))
-
-    keep = {id(m) for m in sorted(rows, key=days, reverse=True)[:most]}
-    return [m for m in rows if id(m) in keep]
+                 fontsize=SMALL)
+    return finish(fig)
 
 
 def plot_tension(series: Timeseries, summary: dict[str, Any]) -> Figure:
-    """Plot overall tension above each side's count of restrictions, to show escalation."""
+    """Plot tension between the sides above each mission's count of restrictions, to show
+    escalation.
+    """
     sides = side_ids(summary, series)
     fig = new_figure(11, 6)
     top, bottom = fig.subplots(2, 1, sharex=True)
     if (BOTH, "tension") in series:
         dates, values = series[(BOTH, "tension")]
-        top.plot(dates, values, color="black", lw=1.8)
-    top.set_ylabel("tension")
+        top.plot(dates, values, color=JOINT_COLOUR, lw=1.8)
+    top.set_title("Tension: the harm of hostile moves, fading with time, and of the "
+                  "restrictions in force", fontsize=9)
+    top.set_ylabel(axis_label("tension"))
     top.grid(True, alpha=0.3)
-    _plot_metric(bottom, series, sides, side_colours(sides), "restrictions_in_force", steps=True)
-    bottom.set_ylabel("restrictions in force")
+    _plot_metric(bottom, series, sides, side_colours(sides), "restrictions_in_force",
+                 {side: f"on the {mission_name(summary, side)}" for side in sides}, steps=True)
+    bottom.set_title("Restrictions in force on each mission", fontsize=9)
     format_date_axis(bottom, date_span(summary, series))
     fig.suptitle(_title(summary, "tension and restrictions"))
-    return fig
+    return finish(fig)
 
 
 def _note(ax: Axes, text: str) -> None:
@@ -506,7 +618,7 @@ def plot_consular_service(series: Timeseries, summary: dict[str, Any]) -> Figure
     fig = new_figure(11, 7)
     top, bottom = fig.subplots(2, 1, sharex=True)
     for side in shown:
-        name, colour = side_name(summary, side), colours[side]
+        name, colour = mission_name(summary, side), colours[side]
         _plot_series(top, series, (side, "consular_output"), colour, f"{name}: visas issued")
         if side not in queued:
             continue
@@ -517,19 +629,19 @@ def plot_consular_service(series: Timeseries, summary: dict[str, Any]) -> Figure
             _mark_no_interviews(bottom, dates, values, colour, name, queued.index(side))
     top.set_title("Visas issued to host nationals, and applicants who went to a third country",
                   fontsize=9)
-    top.set_ylabel("applicants a month")
+    top.set_ylabel("applicants (per month)")
     bottom.set_title("Wait for a visa interview, for someone applying that week", fontsize=9)
     bottom.set_ylabel(axis_label("visa_wait_days"))
     for ax in (top, bottom):
         ax.grid(True, alpha=0.3)
         if ax.get_lines():
             ax.set_ylim(bottom=0)
-            ax.legend(loc="best", fontsize=8, frameon=False)
+            _legend(ax)
     _note_if_empty(top, "No visas issued to host nationals in this run")
     _note_if_empty(bottom, "No visa queue in this run: applicants are seen as they come")
     format_date_axis(bottom, date_span(summary, series))
     fig.suptitle(_title(summary, "visa service to host nationals"))
-    return fig
+    return finish(fig)
 
 
 def _missions_figure(
@@ -537,17 +649,16 @@ def _missions_figure(
 ) -> Figure:
     """One metric for every mission on one panel, each named in the legend."""
     sides = side_ids(summary, series)
-    names = {side: side_name(summary, side) for side in sides}
+    names = {side: mission_name(summary, side) for side in sides}
     fig = new_figure(11, 4.5)
     ax = fig.subplots()
-    _plot_metric(ax, series, sides, side_colours(sides), metric, labels=names)
-    ax.set_ylabel(axis_label(metric))
+    _plot_metric(ax, series, sides, side_colours(sides), metric, names)
     if ax.get_lines():
         ax.set_ylim(bottom=0)
     _note_if_empty(ax)
     format_date_axis(ax, date_span(summary, series))
     fig.suptitle(_title(summary, what))
-    return fig
+    return finish(fig)
 
 
 def plot_work_capacity(series: Timeseries, summary: dict[str, Any]) -> Figure:
@@ -570,7 +681,7 @@ def plot_parity(series: Timeseries, summary: dict[str, Any]) -> Figure:
     """
     sides = side_ids(summary, series)
     first, second = (
-        (side_name(summary, sides[0]), side_name(summary, sides[1]))
+        (mission_name(summary, sides[0]), mission_name(summary, sides[1]))
         if len(sides) >= 2
         else ("first mission", "second mission")
     )
@@ -589,13 +700,13 @@ def plot_parity(series: Timeseries, summary: dict[str, Any]) -> Figure:
     for ax in (top, bottom):
         ax.grid(True, alpha=0.3)
         if ax.get_lines():
-            ax.legend(loc="best", fontsize=8, frameon=False)
+            _legend(ax)
         _note_if_empty(ax)
     if bottom.get_lines():
         bottom.set_ylim(bottom=0)
     format_date_axis(bottom, date_span(summary, series))
     fig.suptitle(_title(summary, "parity between the missions"))
-    return fig
+    return finish(fig)
 
 
 #: The briefing figures of a run, in the order they are written.

@@ -25,6 +25,8 @@ from pydantic import Field
 from sim.spec import Strict
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from sim.sweeps import Result, Sweep
 
 
@@ -84,22 +86,35 @@ def analyze(result: Result, spec: Sensitivity) -> Iterator[tuple[str, str, str, 
                 yield outcome_name(outcome), name, key, float(np.asarray(found[key])[j])
 
 
-def plot(rows: list[tuple[str, str, str, float]], spec: Sensitivity, title: str) -> Any:
-    """Bars of each parameter's index per outcome, with its confidence interval."""
-    from sim.plots import new_figure
+#: Each method's index drawn, its confidence, and what it means, for the axis.
+DRAWN = {
+    "morris": ("mu_star", "mu_star_conf", "Morris \u03bc* (mean absolute effect over the "
+               "range, in the outcome's unit)"),
+    "sobol": ("ST", "ST_conf", "Sobol total index ST (share of the outcome's variance due to "
+              "the parameter)"),
+}
 
-    index, conf = ("mu_star", "mu_star_conf") if spec.method == "morris" else ("ST", "ST_conf")
+
+def plot(rows: list[tuple[str, str, str, float]], spec: Sensitivity, title: str) -> Figure:
+    """Bars of each parameter's index per outcome, with its confidence interval."""
+    from sim.plots import finish, new_figure
+    from sim.sweeps import outcome_of
+    from sim.words import outcome_words, parameter_words
+
+    index, conf, meaning = DRAWN[spec.method]
     outcomes = list(dict.fromkeys(r[0] for r in rows))
     names = list(dict.fromkeys(r[1] for r in rows))
     value = {(r[0], r[1], r[2]): r[3] for r in rows}
-    fig = new_figure(8, 2.8 * len(outcomes))
+    fig = new_figure(8, 1.0 + 2.8 * len(outcomes))
     for k, outcome in enumerate(outcomes):
         ax = fig.add_subplot(len(outcomes), 1, k + 1)
         heights = [value[(outcome, n, index)] for n in names]
         errors = [value[(outcome, n, conf)] for n in names]
-        ax.barh(names, heights, xerr=errors, color="#1f77b4", alpha=0.8)
-        ax.set_xlabel(f"{index} (bars: 95% confidence)")
-        ax.set_title(outcome, fontsize=10)
+        ax.barh([parameter_words(n) for n in names], heights, xerr=errors, color="#1f77b4",
+                alpha=0.8)
+        ax.set_xlabel(f"{meaning}; whiskers: 95% confidence", fontsize=8)
+        read = outcome_of(outcome)
+        ax.set_title(outcome_words(read.side, read.metric, read.statistic), fontsize=10)
         ax.grid(True, axis="x", alpha=0.3)
-    fig.suptitle(f"{title}: {spec.method} sensitivity")
-    return fig
+    fig.suptitle(f"{title}: what the outcomes depend on")
+    return finish(fig)

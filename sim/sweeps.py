@@ -17,11 +17,12 @@ from __future__ import annotations
 import copy
 import itertools
 import math
+import textwrap
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -29,6 +30,9 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from sim.errors import ScenarioError
 from sim.sensitivity import Sensitivity
 from sim.spec import Strict
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Value = float | int | str | bool
 
@@ -252,6 +256,8 @@ class Result:
     sweep: Sweep
     points: list[dict[str, Value]]
     values: np.ndarray
+    #: The missions' names by side id, as the base scenario gives them (for figures).
+    missions: dict[str, str] = field(default_factory=dict)
 
 
 def run_sweep(sweep: Sweep, scenarios: list[Any], evaluator: Any = None,
@@ -275,7 +281,8 @@ def run_sweep(sweep: Sweep, scenarios: list[Any], evaluator: Any = None,
         values[index // reps, index % reps] = flat[picks]
         if progress is not None:
             progress(1)
-    return Result(sweep, points(sweep), values)
+    missions = {side: spec.name for side, spec in scenarios[0].sides.items()}
+    return Result(sweep, points(sweep), values, missions)
 
 
 def check_outcomes(sweep: Sweep, scenario: Any, source_where: Any) -> list[str]:
@@ -291,6 +298,13 @@ def check_outcomes(sweep: Sweep, scenario: Any, source_where: Any) -> list[str]:
 def outcome_name(outcome: Outcome) -> str:
     """An outcome's column name, e.g. ``US staff_total (end)``."""
     return f"{outcome.side} {outcome.metric} ({outcome.statistic})"
+
+
+def outcome_of(name: str) -> Outcome:
+    """The outcome a column name stands for: ``outcome_name`` read back."""
+    side, rest = name.split(" ", 1)
+    metric, statistic = rest.removesuffix(")").split(" (")
+    return Outcome(side=side, metric=metric, statistic=statistic)
 
 
 def tidy_rows(result: Result) -> Iterator[tuple[str, ...]]:
@@ -310,21 +324,29 @@ def tidy_header(result: Result) -> tuple[str, ...]:
             *(outcome_name(o) for o in result.sweep.outcomes))
 
 
+def point_mean(result: Result, p: int, k: int) -> tuple[float, float, int]:
+    """Point ``p``'s mean of outcome ``k`` over its replications, the half-width of its
+    95% t-interval (NaN with one replication) and how many replications had a value.
+    """
+    from sim.running import t_half_width
+
+    column = result.values[p, :, k]
+    column = column[~np.isnan(column)]
+    n = column.size
+    mean = float(column.mean()) if n else math.nan
+    squares = float(((column - mean) ** 2).sum()) if n else math.nan
+    return mean, float(t_half_width(np.array(squares), np.array(n))), n
+
+
 def summary_rows(result: Result) -> Iterator[tuple[str, ...]]:
     """``summary.csv``: per point and outcome, the mean over replications and its 95%
     t-interval (empty with one replication).
     """
     from sim.output import number
-    from sim.running import t_half_width
 
     for p, point in enumerate(result.points):
         for k, outcome in enumerate(result.sweep.outcomes):
-            column = result.values[p, :, k]
-            column = column[~np.isnan(column)]
-            n = column.size
-            mean = float(column.mean()) if n else math.nan
-            squares = float(((column - mean) ** 2).sum()) if n else math.nan
-            half = float(t_half_width(np.array(squares), np.array(n)))
+            mean, half, n = point_mean(result, p, k)
             shown = [number(float(f"{v:.6g}")) if not math.isnan(v) else ""
                      for v in (mean, mean - half, mean + half)]
             yield (str(p), *(str(v) for v in point.values()), outcome_name(outcome),
@@ -337,12 +359,13 @@ def summary_header(result: Result) -> tuple[str, ...]:
             "ci_high", "n")
 
 
-def plot_sweep(result: Result) -> Any:
-    """One parameter: each outcome's mean (and 95% interval) against it. Two on a full
-    factorial grid: a heatmap of the first outcome's mean. Otherwise (a Latin hypercube,
-    or more parameters): each outcome's mean at each point against each parameter, one
-    panel per pair, so that what moves an outcome shows as a trend in its row. None when
-    a value is not a number.
+def plot_sweep(result: Result) -> Figure | None:
+    """One parameter: each outcome's mean against it, with its 95% interval. Two on a
+    full factorial grid: a heatmap of the first outcome's mean, each cell labelled.
+    Otherwise (a Latin hypercube, or more parameters): each outcome's mean at each point
+    against each parameter, one panel per pair, so that what moves an outcome shows as a
+    trend in its row. None when a value is not a number. Parameters and outcomes are
+    named in words (``sim.words``).
     """
     params = result.sweep.parameters
     numeric = all(isinstance(v, int | float) and not isinstance(v, bool)
@@ -351,7 +374,7 @@ def plot_sweep(result: Result) -> Any:
         return None  # values that are not numbers have no axis to draw on
     means = np.nanmean(result.values, axis=1)
     if len(params) == 1:
-        return _plot_line(result, means)
+        return _plot_line(result)
     if len(params) == 2 and result.sweep.design.kind == "factorial":
         return _plot_heatmap(result, means)
     return _plot_scatter_grid(result, means)
@@ -361,28 +384,43 @@ def _title(result: Result) -> str:
     return f"{result.sweep.name}: mean of {result.sweep.replications} replications"
 
 
-def _plot_line(result: Result, means: np.ndarray) -> Any:
-    from sim.plots import new_figure
+def _outcome_label(result: Result, outcome: Outcome) -> str:
+    """An outcome in words, naming the mission as the base scenario does."""
+    from sim.words import outcome_words
+
+    return outcome_words(outcome.side, outcome.metric, outcome.statistic, result.missions)
+
+
+def _plot_line(result: Result) -> Figure:
+    from sim.plots import SMALL, finish, new_figure
+    from sim.words import axis_label, parameter_words
 
     path = result.sweep.parameters[0].path
-    fig = new_figure(8, 3.2 * len(result.sweep.outcomes))
+    outcomes = result.sweep.outcomes
+    fig = new_figure(8, 1.2 + 2.8 * len(outcomes))
     xs = np.asarray([pt[path] for pt in result.points], dtype=float)
     order = np.argsort(xs)
-    for k, outcome in enumerate(result.sweep.outcomes):
-        ax = fig.add_subplot(len(result.sweep.outcomes), 1, k + 1)
-        ax.plot(xs[order], means[order, k], marker="o")
-        ax.set_xlabel(path)
-        ax.set_ylabel(outcome_name(outcome))
+    for k, outcome in enumerate(outcomes):
+        mean, half = np.array([point_mean(result, int(p), k)[:2] for p in order]).T
+        ax = fig.add_subplot(len(outcomes), 1, k + 1)
+        ax.errorbar(xs[order], mean, yerr=np.nan_to_num(half), marker="o", capsize=3,
+                    label="mean; whiskers: 95% interval")
+        ax.set_xlabel(parameter_words(path))
+        ax.set_ylabel(f"mean {axis_label(outcome.metric)}")
+        ax.set_title(_outcome_label(result, outcome), fontsize=9)
         ax.grid(True, alpha=0.3)
+        ax.legend(loc="best", fontsize=SMALL, frameon=False)
     fig.suptitle(_title(result))
-    return fig
+    return finish(fig)
 
 
-def _plot_heatmap(result: Result, means: np.ndarray) -> Any:
-    from sim.plots import new_figure
+def _plot_heatmap(result: Result, means: np.ndarray) -> Figure:
+    from sim.plots import SMALL, finish, new_figure
+    from sim.words import axis_label, parameter_words
 
     first, second = (p.path for p in result.sweep.parameters)
-    fig = new_figure(7, 5)
+    outcome = result.sweep.outcomes[0]
+    fig = new_figure(8, 5.5)
     ax = fig.add_subplot()
     xs = sorted({pt[first] for pt in result.points}, key=float)
     ys = sorted({pt[second] for pt in result.points}, key=float)
@@ -390,17 +428,25 @@ def _plot_heatmap(result: Result, means: np.ndarray) -> Any:
     for p, pt in enumerate(result.points):
         grid[ys.index(pt[second]), xs.index(pt[first])] = means[p, 0]
     image = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis")
-    ax.set_xticks(range(len(xs)), [str(x) for x in xs])
-    ax.set_yticks(range(len(ys)), [str(y) for y in ys])
-    ax.set_xlabel(first)
-    ax.set_ylabel(second)
-    fig.colorbar(image, ax=ax, label=outcome_name(result.sweep.outcomes[0]))
-    ax.set_title(_title(result))
-    return fig
+    if grid.size <= 100:  # a value in each cell, while they are big enough to hold one
+        middle = np.nanmean(grid) if np.isfinite(grid).any() else 0.0
+        for (i, j), value in np.ndenumerate(grid):
+            if np.isfinite(value):
+                ax.text(j, i, f"{value:,.4g}", ha="center", va="center", fontsize=SMALL,
+                        color="black" if value > middle else "white")
+    ax.set_xticks(range(len(xs)), [f"{x:g}" for x in xs])
+    ax.set_yticks(range(len(ys)), [f"{y:g}" for y in ys])
+    ax.set_xlabel(parameter_words(first))
+    ax.set_ylabel(parameter_words(second))
+    fig.colorbar(image, ax=ax, label=f"mean {axis_label(outcome.metric)}")
+    ax.set_title(f"{result.sweep.name}: {_outcome_label(result, outcome)}, mean of "
+                 f"{result.sweep.replications} replications", fontsize=10)
+    return finish(fig)
 
 
-def _plot_scatter_grid(result: Result, means: np.ndarray) -> Any:
-    from sim.plots import new_figure
+def _plot_scatter_grid(result: Result, means: np.ndarray) -> Figure:
+    from sim.plots import finish, new_figure
+    from sim.words import parameter_words
 
     params, outcomes = result.sweep.parameters, result.sweep.outcomes
     fig = new_figure(3.2 * len(params), 2.8 * len(outcomes) + 0.6)
@@ -412,8 +458,8 @@ def _plot_scatter_grid(result: Result, means: np.ndarray) -> Any:
             ax.scatter(xs, means[:, k], s=14, alpha=0.8)
             ax.grid(True, alpha=0.3)
             if k == len(outcomes) - 1:
-                ax.set_xlabel(param.path)
-            if j == 0:
-                ax.set_ylabel(outcome_name(outcome))
+                ax.set_xlabel(parameter_words(param.path))
+            if j == 0:  # wrapped: a panel is not as tall as an outcome's words are long
+                ax.set_ylabel(textwrap.fill(_outcome_label(result, outcome), 32), fontsize=8)
     fig.suptitle(_title(result))
-    return fig
+    return finish(fig)

@@ -4,12 +4,15 @@ Figures, the report and the exercise describe moves to people who do not read
 parameter dumps (``staff_cap ceiling=455 notice_days=35``). Each move class says
 what it does in ``in_words``; this module rebuilds the move from an
 ``events.csv`` or ``measures.csv`` row so that its own words are used, and names
-the missions as the run's summary does.
+the missions as the run's summary does. A short form (``short``, ``brief``) leaves
+out when a move bites, for chart rows and keys that show its date; metrics and sweep
+parameters have their words and units here too, so every figure says them alike.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import typing
 from typing import Any
 
@@ -61,11 +64,76 @@ def describe(row: dict[str, str]) -> str:
     return name[:1].upper() + name[1:]
 
 
+#: The clause of a move's words that says when it bites (``, enforced after 35 days``,
+#: ``, to leave within 7 days``, `` after 79 days``): a chart row or a dated key says when.
+_WHEN = re.compile(r",? (?:enforced after|to leave within|vacated within|those over it gone by"
+                   r"|after \d+ days?$).*$")
+
+
+def short(row: dict[str, str]) -> str:
+    """What the row's move did, without when it bites (``Ceiling of 455 staff``): for
+    chart rows and keys, where its date is shown beside it.
+    """
+    return _WHEN.sub("", describe(row))
+
+
+#: Side id of the metrics of both missions together.
+BOTH = "both"
+
+
 def mission_name(summary: dict[str, Any], side: str) -> str:
     """The mission a side keeps, as the scenario names it (``US mission in Russia``)."""
+    if side == BOTH:
+        return "both missions"
     entry = summary.get("sides", {}).get(side)
     name = entry.get("name") if isinstance(entry, dict) else None
     return str(name or side)
+
+
+#: Each metric in words and its unit, for axes, titles and legends (meanings in
+#: ``sim.metrics``).
+METRICS: dict[str, tuple[str, str]] = {
+    "staff_total": ("staff", "people"),
+    "staff_expat": ("expatriate staff", "people"),
+    "staff_local": ("local employees", "people"),
+    "posts_open": ("posts open", "embassy and consulates"),
+    "visa_queue": ("staff waiting for a visa", "people"),
+    "visas_issued": ("visas granted to staff", "to date"),
+    "visas_denied": ("visas refused to staff", "to date"),
+    "visas_granted_year": ("visas granted to staff", "last 365 days"),
+    "restrictions_in_force": ("restrictions in force", "measures"),
+    "travel_radius_km": ("travel allowed without notice", "km from the post"),
+    "consular_output": ("visas issued to host nationals", "per month"),
+    "visa_wait_days": ("wait for a visa interview", "days"),
+    "visa_backlog": ("host nationals waiting for an interview", "people"),
+    "visas_elsewhere": ("applicants who went to a third country", "per month"),
+    "work_capacity": ("work capacity", "diplomat-days a month"),
+    "cost_per_head": ("running cost per member of staff", "thousand USD a year"),
+    "tension": ("tension", "points of harm"),
+    "restrictions_weighted": ("restrictions weighted by severity", "sum of severities"),
+    "staff_gap": ("difference in staff", "people"),
+    "staff_ratio": ("ratio of staff", "first mission to second"),
+    "visa_reciprocity": ("ratio of visas granted", "1 = parity"),
+}
+
+
+def metric_words(metric: str) -> str:
+    """The metric in words (``staff``), else its name with spaces."""
+    return METRICS.get(metric, (metric.replace("_", " "), ""))[0]
+
+
+def axis_label(metric: str) -> str:
+    """The metric in words with its unit, for an axis (``staff (people)``)."""
+    what, unit = METRICS.get(metric, (metric.replace("_", " "), ""))
+    return f"{what} ({unit})" if unit else what
+
+
+def parameter_words(path: str) -> str:
+    """A scenario path in words: ``talks.concession_weight`` -> ``talks: concession weight``,
+    ``sides.US.policy.lag_days`` -> ``sides US policy: lag days``.
+    """
+    *parents, last = path.replace("_", " ").split(".")
+    return f"{' '.join(parents)}: {last}" if parents else last
 
 
 def sentence(row: dict[str, str], summary: dict[str, Any]) -> str:
@@ -79,3 +147,57 @@ def sentence(row: dict[str, str], summary: dict[str, Any]) -> str:
     if target == actor:
         return f"{actor}: {what} (its own mission)"
     return f"{actor}: {what}, on the {mission_name(summary, target)}"
+
+
+def brief(rows: list[dict[str, str]]) -> str:
+    """Who did what, briefly (``RU: Ceiling of 455 staff``), for a figure's key: the rows
+    are one actor's moves of a day, joined with ``; ``. A move on the actor's own
+    mission says ``(own mission)``; otherwise it acts on the other side's.
+    """
+    actor = rows[0].get("actor", "") if rows else ""
+    what = [short(r) + (" (own mission)" if r.get("target") == actor else "") for r in rows]
+    return f"{actor}: " + "; ".join(dict.fromkeys(what))
+
+
+#: Each kind of move as a plural noun (``expulsions``), for a key that counts moves.
+KINDS: dict[str, str] = {
+    "expel": "expulsions",
+    "staff_cap": "staff ceilings",
+    "local_hire_ban": "local-hire bans",
+    "tenure_limit": "tenure limits",
+    "close_post": "closures",
+    "reopen_post": "reopenings",
+    "seize_property": "property seizures",
+    "return_property": "property returns",
+    "suspend_consular": "visa services stopped",
+    "resume_consular": "visa services resumed",
+    "travel_radius": "travel limits",
+    "travel_notice": "travel notice rules",
+    "visa_policy": "visa policies",
+    "banking_restriction": "banking restrictions",
+    "banking_guarantee": "banking guarantees",
+    "suspend_flights": "flight suspensions",
+    "resume_flights": "flights resumed",
+    "lift": "lifts",
+    "lift_all": "lifts of every restriction",
+    "settle": "settlements",
+    "statement": "statements",
+}
+
+
+def kinds(rows: list[dict[str, str]]) -> str:
+    """The kinds of moves among the rows, in words and in order of first appearance."""
+    return ", ".join(dict.fromkeys(KINDS.get(r.get("move", ""), "other moves") for r in rows))
+
+
+#: A sweep's statistics of a run, in words.
+STATISTICS = {"end": "at the end", "average": "averaged over the run"}
+
+
+def outcome_words(side: str, metric: str, statistic: str,
+                  missions: dict[str, str] | None = None) -> str:
+    """A sweep's outcome in words with its unit: ``US mission in Russia: staff (people),
+    at the end``; a joint metric (side ``both``) needs no mission.
+    """
+    what = f"{axis_label(metric)}, {STATISTICS.get(statistic, statistic)}"
+    return what if side == BOTH else f"{(missions or {}).get(side, side)}: {what}"

@@ -168,11 +168,11 @@ def test_the_band_figure_shows_median_band_and_sample_paths(small):
     summary = run_ensemble(small, 4, seed=3)
     fig = plot_bands(summary, small, "staff_total")
     ax = fig.axes[0]
-    assert ax.get_title() == "mechanics: staff total over 4 replications"
+    assert ax.get_title() == "mechanics: staff, 4 replications"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["A mission in B: median", "A mission in B: 90% of replications",
                       "B mission in A: median", "B mission in A: 90% of replications",
-                      "sample paths (first 4 replications)"]
+                      "thin lines: the first 4 replications, one each"]
     assert len(ax.lines) == 2 * (4 + 1) and len(ax.collections) == 2
     median = ax.lines[4].get_ydata()
     assert median[0] == 370 and median.min() < 370

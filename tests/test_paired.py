@@ -106,7 +106,7 @@ def test_the_paired_figure_shows_each_missions_difference_with_its_band(pair):
     differences = run_paired([base, more], 3, seed=2)
     fig = plot_paired(differences, ["base", "more"], "staff_total")
     ax = fig.axes[0]
-    assert ax.get_title() == "staff total: paired difference over 3 replications"
+    assert ax.get_title() == "Staff: difference from base (paired, 3 replications)"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["more: A mission in B", "more: B mission in A"]
     a_line = ax.lines[1].get_ydata()  # after the zero line

@@ -96,12 +96,17 @@ def _make_run(run_dir: Path) -> Path:
     run_dir.mkdir(parents=True, exist_ok=True)
     _write_csv(run_dir / "timeseries.csv", ["date", "side", "metric", "value"], _timeseries_rows())
     events = [
-        ["2021-01-18", "A", "B", "statement", "warns of response", "scenario", "script"],
-        ["2021-01-25", "A", "B", "expel", "expel 12 (notice 7 d)", "scenario", "script"],
-        ["2021-02-01", "B", "A", "expel", "expel 12 (notice 7 d)", "policy", "tit_for_tat"],
-        ["2021-02-15", "B", "A", "close_post", "close consulate 2", "policy", "escalate"],
-        ["2021-03-01", "A", "B", "staff_cap", "cap 120", "scenario", "script"],
-        ["2021-03-08", "A", "B", "local_hire_ban", "ban local hires", "policy", "tit_for_tat"],
+        ["2021-01-18", "A", "B", "statement", "threat: warns of a response", "scenario",
+         "script"],
+        ["2021-01-25", "A", "B", "expel", "count=12 notice_days=7", "scenario", "script"],
+        ["2021-02-01", "B", "A", "expel", "count=12 notice_days=7; answers a-expel; tit for tat",
+         "policy", "tit_for_tat"],
+        ["2021-02-15", "B", "A", "close_post", "post=consulate_2 notice_days=2", "policy",
+         "escalate"],
+        ["2021-02-20", "A", "A", "suspend_consular", "", "scenario", "script"],
+        ["2021-03-01", "A", "B", "staff_cap", "ceiling=120 notice_days=30", "scenario", "script"],
+        ["2021-03-08", "A", "B", "local_hire_ban", "notice_days=30", "policy", "tit_for_tat"],
+        ["2021-03-08", "A", "B", "seize_property", "property=dacha", "scenario", "script"],
     ]
     _write_csv(
         run_dir / "events.csv",
@@ -109,12 +114,15 @@ def _make_run(run_dir: Path) -> Path:
         events,
     )
     measures = [
-        ["m1", "B", "A", "close_post", "2021-02-15", "2021-04-05", "close consulate 2"],
-        ["m2", "A", "B", "staff_cap", "2021-03-01", "", "cap 120"],
+        ["m1", "B", "A", "close_post", "restriction", "2021-02-15", "2021-04-05",
+         "post=consulate_2 notice_days=2"],
+        ["m2", "A", "A", "suspend_consular", "own", "2021-02-20", "", ""],
+        ["m3", "A", "B", "staff_cap", "restriction", "2021-03-01", "",
+         "ceiling=120 notice_days=30"],
     ]
     _write_csv(
         run_dir / "measures.csv",
-        ["id", "actor", "target", "move", "start", "end", "detail"],
+        ["id", "actor", "target", "move", "kind", "start", "end", "detail"],
         measures,
     )
     summary = {
@@ -165,7 +173,7 @@ def test_read_events_keeps_rows_in_order(tmp_path: Path) -> None:
     run_dir = _make_run(tmp_path / "run")
     events = read_events(run_dir / "events.csv")
     assert [e["move"] for e in events][:2] == ["statement", "expel"]
-    assert len(events) == 6
+    assert len(events) == 8
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +230,7 @@ def test_consular_service_titles_and_axes_name_what_and_units(figures):
     top, bottom = _panels(fig)
     assert fig.get_suptitle() == "synthetic: visa service to host nationals"
     assert "third country" in top.get_title()
-    assert top.get_ylabel() == "applicants a month"
+    assert top.get_ylabel() == "applicants (per month)"
     assert "wait for a visa interview" in bottom.get_title().lower()
     assert bottom.get_ylabel() == "wait for a visa interview (days)"
 
@@ -286,9 +294,9 @@ def test_consular_service_says_so_when_no_side_has_a_queue(run_dir, series):
     [
         ("work_capacity.png",
          "synthetic: work capacity (diplomat-days a month for the mission's work)",
-         "diplomat-days a month"),
+         "work capacity (diplomat-days a month)"),
         ("cost_per_head.png", "synthetic: running cost per member of staff",
-         "thousand USD a year per member of staff"),
+         "running cost per member of staff (thousand USD a year)"),
     ],
 )
 def test_mission_figure_names_the_scenario_and_the_unit(figures, name, title, ylabel):
@@ -375,3 +383,134 @@ def test_restrictions_figure_draws_at_most_sixty_bars():
     assert len(ax.patches) == MAX_BARS == 60
     assert any(t.get_text() == "and 440 shorter measures not drawn" for t in fig.texts)
     assert fig.get_size_inches()[1] < 20
+
+
+# --- the staff figure's key of moves -----------------------------------------------------
+
+
+def _key(fig: Figure) -> list[str]:
+    """The entries of the key below the staff figure, in order."""
+    (key,) = fig.legends
+    return [text.get_text() for text in key.get_texts()]
+
+
+def _numbers(fig: Figure) -> list[str]:
+    """The numbers drawn in the markers above the staff panel, in date order."""
+    strip = _panels(fig)[0]
+    return [text.get_text() for text in strip.texts]
+
+
+def test_staff_key_lists_each_key_move_by_number_date_and_words(figures):
+    """The key has one line per numbered move, from events.csv: number, date, actor and
+    what it did in words; the non-key moves are summed up as ticks by kind.
+    """
+    assert _key(figures["staff.png"]) == [
+        "1  2021-01-25  A: Expulsion of 12 staff",
+        "2  2021-02-01  B: Expulsion of 12 staff",
+        "3  2021-02-15  B: Closure of the post in Consulate 2",
+        "4  2021-03-01  A: Ceiling of 120 staff",
+        "5  2021-03-08  A: Ban on employing local staff",
+        "ticks: 2 other moves (visa services stopped, property seizures)",
+    ]
+
+
+def test_staff_markers_carry_the_keys_numbers(figures):
+    """Each numbered marker above the staff panel is a number of the key, once each."""
+    assert _numbers(figures["staff.png"]) == ["1", "2", "3", "4", "5"]
+
+
+def test_staff_key_explains_colours_and_what_is_left_out(figures):
+    """The key's title says the colours are the side that moved and statements are left out."""
+    (key,) = figures["staff.png"].legends
+    title = key.get_title().get_text()
+    assert "coloured by the side that made them" in title
+    assert "statements left out" in title
+
+
+def test_staff_legend_names_each_mission_and_its_kinds_of_staff(figures):
+    """The staff panel's legend names the missions from the summary, not side ids."""
+    assert _legend(_panels(figures["staff.png"])[1]) == [
+        "A mission in B: all staff", "A mission in B: expatriates",
+        "A mission in B: local employees", "B mission in A: all staff",
+        "B mission in A: expatriates", "B mission in A: local employees"]
+
+
+def _expulsions(days: int) -> list[dict[str, str]]:
+    """One expulsion a day by alternating sides, from the synthetic run's start."""
+    return [{"date": str(START + day), "actor": SIDES[day % 2], "target": SIDES[1 - day % 2],
+             "move": "expel", "detail": f"count={day + 1} notice_days=7"}
+            for day in range(days)]
+
+
+def test_staff_numbers_stop_where_a_key_stops_fitting_a_slide(run_dir, series):
+    """Past MAX_NUMBERED key moves the rest are ticks, and the key says how many."""
+    from sim.plots import MAX_NUMBERED, plot_staff
+
+    fig = plot_staff(series, _expulsions(MAX_NUMBERED + 6),
+                     read_summary(run_dir / "summary.json"))
+    assert _numbers(fig) == [str(n) for n in range(1, MAX_NUMBERED + 1)]
+    assert _key(fig)[-1] == ("ticks: 6 other moves (expulsions), 6 of them key moves past "
+                             f"number {MAX_NUMBERED}")
+
+
+def test_staff_markers_of_moves_on_consecutive_days_do_not_touch(run_dir, series):
+    """Markers of moves a day apart are stacked in lanes, never drawn over each other."""
+    from sim.plots import MARKER_PT, plot_staff
+    from tests.figures import drawn
+
+    fig = plot_staff(series, _expulsions(12), read_summary(run_dir / "summary.json"))
+    drawn(fig)
+    strip = _panels(fig)[0]
+    centres = np.array([strip.transData.transform((line.get_xdata()[0], line.get_ydata()[0]))
+                        for line in strip.get_lines() if line.get_marker() == "o"])
+    apart = np.linalg.norm(centres[:, None] - centres[None], axis=-1)
+    np.fill_diagonal(apart, np.inf)
+    assert len(centres) == 12
+    assert apart.min() >= MARKER_PT * fig.dpi / 72
+
+
+# --- the other run figures name the missions ------------------------------------------
+
+
+def test_visa_queue_legend_says_who_refuses_whose_staff(figures):
+    """Refused visas are each mission's staff, refused by the other side."""
+    _, bottom = _panels(figures["visa_queue.png"])
+    assert _legend(bottom) == ["A mission in B: staff refused visas (by B)",
+                               "B mission in A: staff refused visas (by A)"]
+
+
+def test_consular_output_legend_names_the_missions(figures):
+    """Consular output is named by mission, not by side id."""
+    (ax,) = _panels(figures["consular_output.png"])
+    assert _legend(ax) == [NAMES["A"], NAMES["B"]]
+
+
+def test_tension_figure_counts_restrictions_on_each_named_mission(figures):
+    """The restrictions panel says which mission the restrictions are on."""
+    _, bottom = _panels(figures["tension.png"])
+    assert _legend(bottom) == [f"on the {NAMES['A']}", f"on the {NAMES['B']}"]
+
+
+def test_restrictions_rows_are_in_words_under_the_mission_they_restrict(figures):
+    """Each bar is labelled by what the measure does, under a heading naming its mission."""
+    (ax,) = _panels(figures["restrictions.png"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "On the A mission in B",
+        "Closure of the post in Consulate 2",
+        "Visa services for the public stopped",
+        "On the B mission in A",
+        "Ceiling of 120 staff",
+    ]
+
+
+def test_restrictions_legend_explains_colours_and_hatching(figures):
+    """The legend names the mission each colour stands for and says what hatching means."""
+    (ax,) = _panels(figures["restrictions.png"])
+    assert _legend(ax) == ["On the A mission in B", "On the B mission in A",
+                           "hatched: by a side on its own mission (e.g. closing its own post)"]
+
+
+def test_restrictions_hatch_only_a_sides_measures_on_its_own_mission(figures):
+    """Of the three measures only the one A took on its own mission is hatched."""
+    (ax,) = _panels(figures["restrictions.png"])
+    assert [bool(bar.get_hatch()) for bar in ax.patches] == [False, True, False]

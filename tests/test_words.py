@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from sim.words import describe, sentence
+import pytest
+
+from sim.metrics import JOINT_METRICS, SIDE_METRICS
+from sim.moves import BY_NAME
+from sim.words import (
+    KINDS,
+    METRICS,
+    axis_label,
+    brief,
+    describe,
+    outcome_words,
+    parameter_words,
+    sentence,
+    short,
+)
 
 SUMMARY = {"sides": {"US": {"name": "US mission in Russia"},
                      "RU": {"name": "Russian mission in the US"}}}
@@ -43,3 +57,57 @@ def test_a_list_of_posts_is_read_back_as_a_list():
 def test_an_unreadable_row_still_gets_words():
     row = {"date": "2021-01-01", "actor": "US", "move": "staff_cap", "detail": "ceiling=lots"}
     assert describe(row) == "Staff cap"
+
+
+@pytest.mark.parametrize(("detail", "move", "words"), [
+    ("ceiling=455 notice_days=35", "staff_cap", "Ceiling of 455 staff"),
+    ("count=60 notice_days=7", "expel", "Expulsion of 60 staff"),
+    ("post=st_petersburg notice_days=2", "close_post", "Closure of the post in St Petersburg"),
+    ("notice_days=79", "local_hire_ban", "Ban on employing local staff"),
+    ("years=3 deadline=2022-01-30 posts=washington,new_york,houston", "tenure_limit",
+     "Tours limited to 3 years at Washington, New York and Houston"),
+    ("approval_rate=0.5 processing_days=150", "visa_policy",
+     "Visas for staff: 50% granted, 150 days to decide"),
+])
+def test_the_short_form_leaves_out_only_when_a_move_bites(detail, move, words):
+    """A chart row drops the notice or deadline (its date is beside it), nothing else."""
+    row = {"date": "2017-07-28", "actor": "RU", "target": "US", "move": move, "detail": detail}
+    assert short(row) == words
+    assert describe(row).startswith(words)
+
+
+def test_a_key_line_joins_one_actors_moves_of_a_day_once_each():
+    """Three moves of a day read as one line; a move on one's own mission says so."""
+    rows = [{"actor": "US", "target": "RU", "move": "expel", "detail": "count=60"},
+            {"actor": "US", "target": "RU", "move": "close_post", "detail": "post=seattle"},
+            {"actor": "US", "target": "US", "move": "close_post", "detail": "post=vladivostok"},
+            {"actor": "US", "target": "RU", "move": "expel", "detail": "count=60"}]
+    assert brief(rows) == ("US: Expulsion of 60 staff; Closure of the post in Seattle; "
+                           "Closure of the post in Vladivostok (own mission)")
+
+
+def test_every_metric_has_words_and_a_unit():
+    """Each metric a run writes is named in words with its unit for figures' axes."""
+    assert set(METRICS) == set(SIDE_METRICS) | set(JOINT_METRICS)
+    assert all(what and unit and "_" not in what for what, unit in METRICS.values())
+
+
+def test_an_axis_label_gives_the_unit_in_brackets():
+    assert axis_label("staff_total") == "staff (people)"
+
+
+def test_every_move_has_a_kind_in_words():
+    """A key counting moves by kind can name every move of the catalogue."""
+    assert set(KINDS) == set(BY_NAME)
+
+
+def test_a_sweep_parameter_path_reads_as_words():
+    assert parameter_words("sides.US.policy.lag_days") == "sides US policy: lag days"
+
+
+def test_an_outcome_names_its_mission_and_statistic():
+    missions = {"US": "US mission in Russia"}
+    assert outcome_words("US", "staff_total", "end", missions) == (
+        "US mission in Russia: staff (people), at the end")
+    assert outcome_words("both", "tension", "average", missions) == (
+        "tension (points of harm), averaged over the run")
