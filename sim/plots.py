@@ -159,9 +159,12 @@ def _title(summary: dict[str, Any], what: str) -> str:
 #: posts a mission may have (``LABELLED``, expulsions, visa policies, reopenings) and
 #: those that lift measures. Other moves are ticks; statements are left out.
 KEY_MOVES = LABELLED | {"expel", "visa_policy", "reopen_post", "lift", "settle"}
-#: Most numbers on the staff figure: a longer key would not fit a slide. Later key
-#: moves are drawn as ticks, and the key says how many.
+#: Most numbers on the staff figure: a longer key would not fit a slide.
 MAX_NUMBERED = 24
+#: Days within which one side's key moves share a number, tried in turn until the
+#: numbers fit ``MAX_NUMBERED`` (0: the moves of one day). Past the last, later key
+#: moves are ticks, and the key says how many.
+WINDOWS = (0, 7, 31, 92, 183, 366)
 #: Diameter of a numbered marker, in points.
 MARKER_PT = 13.0
 #: Characters in a line of the key before it wraps (two columns across the figure).
@@ -176,7 +179,9 @@ def _moves(events: Iterable[dict[str, str]]) -> list[dict[str, str]]:
 
 @dataclass
 class Numbered:
-    """One number on the staff figure: an actor's key moves of one day."""
+    """One number on the staff figure: key moves of one side, on one day or a few close
+    together.
+    """
 
     number: int
     rows: list[dict[str, str]]
@@ -186,12 +191,19 @@ class Numbered:
         return to_date(self.rows[0]["date"])
 
     @property
+    def last(self) -> np.datetime64:
+        return to_date(self.rows[-1]["date"])
+
+    @property
     def actor(self) -> str:
         return self.rows[0].get("actor", "")
 
-    def entry(self) -> str:
-        """The key's line: ``1  2017-07-28  RU: Ceiling of 455 staff``, wrapped."""
-        text = f"{self.number}  {self.date}  {brief(self.rows)}"
+    def entry(self, measures: list[dict[str, str]] | None = None) -> str:
+        """The key's line: ``1  2017-07-28  RU: Ceiling of 455 staff``, wrapped; moves
+        over several days give the first and last.
+        """
+        when = f"{self.date} to {self.last}" if self.last != self.date else str(self.date)
+        text = f"{self.number}  {when}  {brief(self.rows, measures)}"
         return "\n".join(textwrap.wrap(text, KEY_CHARS, subsequent_indent="      "))
 
 
@@ -205,34 +217,50 @@ class KeyMoves:
     late: int
 
 
+def _clusters(moves: Sequence[dict[str, str]], window: int) -> list[list[dict[str, str]]]:
+    """Each side's moves (in date order) cut where ``window`` days pass without one."""
+    clusters: list[list[dict[str, str]]] = []
+    open_of: dict[str, list[dict[str, str]]] = {}
+    for move in moves:
+        actor, day = move.get("actor", ""), to_date(move["date"])
+        cluster = open_of.get(actor)
+        if cluster is None or int((day - to_date(cluster[-1]["date"])).astype(int)) > window:
+            cluster = open_of[actor] = []
+            clusters.append(cluster)
+        cluster.append(move)
+    return clusters
+
+
 def key_moves(events: Iterable[dict[str, str]]) -> KeyMoves:
-    """Number the key moves in date order, one number per actor and day; the other
-    moves, and key moves past ``MAX_NUMBERED``, are ticks.
+    """Number the key moves in date order, one number per side and day, or per side
+    and a few weeks or months when there are too many days for the key; the other
+    moves are ticks.
     """
-    groups: dict[tuple[str, str], list[dict[str, str]]] = {}
-    ticks = []
-    for event in _moves(events):
-        if event.get("move") in KEY_MOVES:
-            groups.setdefault((event["date"][:10], event.get("actor", "")), []).append(event)
-        else:
-            ticks.append(event)
-    numbered = [Numbered(i + 1, rows) for i, rows in enumerate(groups.values())]
+    moves = _moves(events)
+    key = [e for e in moves if e.get("move") in KEY_MOVES]
+    for window in WINDOWS:
+        clusters = _clusters(key, window)
+        if len(clusters) <= MAX_NUMBERED:
+            break
+    numbered = [Numbered(i + 1, rows) for i, rows in enumerate(clusters)]
     late = [row for item in numbered[MAX_NUMBERED:] for row in item.rows]
+    ticks = [e for e in moves if e.get("move") not in KEY_MOVES]
     return KeyMoves(numbered[:MAX_NUMBERED], ticks + late, len(late))
 
 
-def marker_lanes(days: Sequence[float], min_gap: float) -> list[int]:
-    """Give each marker (in date order) the lowest lane clear of its near neighbours,
-    opening a new lane when none is, so no two markers overlap.
+def marker_lanes(spans: Sequence[tuple[float, float]], min_gap: float) -> list[int]:
+    """Give each marker (in date order, spanning its first to last move's day) the lowest
+    lane clear of its near neighbours, opening a new lane when none is, so no two
+    markers or spans overlap.
     """
     last: list[float] = []
     lanes = []
-    for day in days:
-        lane = next((i for i, d in enumerate(last) if day - d >= min_gap), len(last))
+    for start, end in spans:
+        lane = next((i for i, d in enumerate(last) if start - d >= min_gap), len(last))
         if lane == len(last):
-            last.append(day)
+            last.append(end)
         else:
-            last[lane] = day
+            last[lane] = end
         lanes.append(lane)
     return lanes
 
@@ -246,10 +274,13 @@ def _min_gap_days(span: tuple[np.datetime64, np.datetime64], width_in: float) ->
 def _mark_numbered(strip: Axes, panel: Axes, numbered: Sequence[Numbered],
                    lanes: Sequence[int], colours: dict[str, str]) -> None:
     """Draw each number in a circle of its actor's colour, with a faint line through the
-    staff panel on its date.
+    staff panel on its date; moves over several days run on as a bar to the last.
     """
     for item, lane in zip(numbered, lanes, strict=True):
         colour = colours.get(item.actor, OTHER_COLOUR)
+        if item.last > item.date:
+            strip.plot([item.date, item.last], [lane, lane], color=colour, lw=4, alpha=0.4,
+                       solid_capstyle="butt")
         strip.plot([item.date], [lane], "o", ms=MARKER_PT, color=colour, mec="white",
                    clip_on=False)
         strip.text(item.date, lane, str(item.number), ha="center", va="center", fontsize=7,
@@ -284,17 +315,15 @@ def _ticks_entry(moves: KeyMoves) -> str:
     return "\n".join(textwrap.wrap(text, KEY_CHARS, subsequent_indent="      "))
 
 
-def _key(fig: Figure, moves: KeyMoves, colours: dict[str, str]) -> None:
+def _key(fig: Figure, entries: list[str], moves: KeyMoves, colours: dict[str, str]) -> None:
     """The key below the figure: one line per number, its circle in the actor's colour."""
     handles = [Line2D([], [], ls="", marker="o", ms=8,
                       color=colours.get(item.actor, OTHER_COLOUR)) for item in moves.numbered]
-    labels = [item.entry() for item in moves.numbered]
     if moves.ticks:
         handles.append(Line2D([], [], ls="", marker="|", ms=9, mew=1.2, color=OTHER_COLOUR))
-        labels.append(_ticks_entry(moves))
     if not handles:
         return
-    fig.legend(handles, labels, loc="outside lower center", ncols=2 if len(handles) > 4 else 1,
+    fig.legend(handles, entries, loc="outside lower center", ncols=2 if len(handles) > 4 else 1,
                fontsize=SMALL, frameon=False, alignment="left", title_fontsize=SMALL,
                title="Key moves, numbered in date order and coloured by the side that made "
                      "them (statements left out)")
@@ -323,21 +352,25 @@ def _plot_staff_lines(
 
 
 def plot_staff(
-    series: Timeseries, events: list[dict[str, str]], summary: dict[str, Any]
+    series: Timeseries, events: list[dict[str, str]], summary: dict[str, Any],
+    measures: list[dict[str, str]] | None = None,
 ) -> Figure:
     """Plot each mission's staff under numbered markers of the moves that drove it, with
-    a key of those moves in words below: the figure a briefer leads with.
+    a key of those moves in words below: the figure a briefer leads with. ``measures``
+    (measures.csv) lets the key say what a lift lifted.
     """
     sides = side_ids(summary, series)
     colours = side_colours(sides)
     span = date_span(summary, series)
     moves = key_moves(events)
     width = 12.0
-    lanes = marker_lanes([float(n.date.astype(int)) for n in moves.numbered],
+    lanes = marker_lanes([(float(n.date.astype(int)), float(n.last.astype(int)))
+                          for n in moves.numbered],
                          _min_gap_days(span, width - 1.3))
     rows = max(lanes, default=-1) + 2  # the lanes and the row of ticks
     strip_h = 0.3 * rows + 0.15
-    entries = [n.entry() for n in moves.numbered] + ([_ticks_entry(moves)] if moves.ticks else [])
+    entries = [n.entry(measures) for n in moves.numbered] + (
+        [_ticks_entry(moves)] if moves.ticks else [])
     key_lines = sum(e.count("\n") + 1 for e in entries) / (2 if len(entries) > 4 else 1)
     key_h = 0.5 + 0.19 * (key_lines + 1)
     fig = new_figure(width, 1.0 + strip_h + 5.0 + key_h)
@@ -347,7 +380,7 @@ def plot_staff(
     _mark_ticks(strip, moves.ticks, colours)
     _style_strip(strip, rows - 1)
     format_date_axis(ax, span)
-    _key(fig, moves, colours)
+    _key(fig, entries, moves, colours)
     fig.suptitle(_title(summary, "staff of the missions, and the moves that drove them"))
     return finish(fig)
 
@@ -743,7 +776,7 @@ def build_figures(run_dir: Path) -> dict[str, Figure]:
     measures = read_measures(run_dir / "measures.csv")
     summary = read_summary(run_dir / "summary.json")
     figures = {
-        "staff.png": plot_staff(series, events, summary),
+        "staff.png": plot_staff(series, events, summary, measures),
         "visa_queue.png": plot_visa_queue(series, summary),
         "consular_output.png": plot_consular_output(series, summary),
         "restrictions.png": plot_restrictions(measures, series, summary),

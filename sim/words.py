@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import typing
+from collections import Counter
 from typing import Any
 
 from pydantic import ValidationError
@@ -149,14 +150,40 @@ def sentence(row: dict[str, str], summary: dict[str, Any]) -> str:
     return f"{actor}: {what}, on the {mission_name(summary, target)}"
 
 
-def brief(rows: list[dict[str, str]]) -> str:
+def _briefly(row: dict[str, str], actor: str, measures: dict[str, dict[str, str]]) -> str:
+    """One move of a key's line: its short form, a lift by what it lifted, and
+    ``(own mission)`` on the actor's own mission.
+    """
+    lifted = measures.get(_lifted_id(row)) if row.get("move") == "lift" else None
+    what = f"Lifted: {short(lifted)}" if lifted else short(row)
+    return what + (" (own mission)" if row.get("target") == actor else "")
+
+
+def _lifted_id(row: dict[str, str]) -> str:
+    """The id of the measure a lift's row lifted, from its detail."""
+    move = move_of(row)
+    return str(getattr(move, "measure", ""))
+
+
+def brief(rows: list[dict[str, str]], measures: list[dict[str, str]] | None = None,
+          most: int = 3) -> str:
     """Who did what, briefly (``RU: Ceiling of 455 staff``), for a figure's key: the rows
-    are one actor's moves of a day, joined with ``; ``. A move on the actor's own
-    mission says ``(own mission)``; otherwise it acts on the other side's.
+    are one actor's moves, joined with ``; `` (a repeated one counted, ``(2 times)``);
+    more than ``most`` different ones are counted by kind (``US: 8 lifts; Expulsion of
+    60 staff``). A lift says what it lifted when
+    ``measures`` (rows of measures.csv) hold it; a move on the actor's own mission says
+    ``(own mission)``, otherwise it acts on the other side's.
     """
     actor = rows[0].get("actor", "") if rows else ""
-    what = [short(r) + (" (own mission)" if r.get("target") == actor else "") for r in rows]
-    return f"{actor}: " + "; ".join(dict.fromkeys(what))
+    by_id = {m.get("id", ""): m for m in measures or []}
+    said = Counter(_briefly(r, actor, by_id) for r in rows)
+    what = [text if n == 1 else f"{text} ({n} times)" for text, n in said.items()]
+    if len(what) > most:
+        kinds_of = Counter(r.get("move", "") for r in rows)
+        firsts = {r.get("move", ""): r for r in reversed(rows)}
+        what = [f"{n} {KINDS.get(move, 'moves')}" if n > 1
+                else _briefly(firsts[move], actor, by_id) for move, n in kinds_of.items()]
+    return f"{actor}: " + "; ".join(what)
 
 
 #: Each kind of move as a plural noun (``expulsions``), for a key that counts moves.

@@ -5,6 +5,7 @@ they fall, and whether anything was drawn at all.
 from __future__ import annotations
 
 import itertools
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -12,12 +13,17 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+#: Figures drawn so far, each drawn once: the checks read a figure, never change it.
+_DRAWN: WeakKeyDictionary[Figure, FigureCanvasAgg] = WeakKeyDictionary()
+
 
 def drawn(fig: Figure) -> FigureCanvasAgg:
     """Draw the figure on an Agg canvas, as ``savefig`` would, and return the canvas."""
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    return canvas
+    if fig not in _DRAWN:
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        _DRAWN[fig] = canvas
+    return _DRAWN[fig]
 
 
 def _tick_labels(fig: Figure) -> tuple[set[int], list[Text]]:

@@ -35,6 +35,8 @@ from tests.figures import cut_off, overlapping, pixel_spread, texts, words
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "scenarios" / "record-2016-2025.yaml"
 LIFT_ALL = ROOT / "scenarios" / "whatif-lift-all-2021.yaml"
+#: A what-if with more key moves than the staff figure numbers (the US's many lifts).
+GRIT = ROOT / "scenarios" / "whatif-grit-2022.yaml"
 SMALL = ROOT / "tests" / "data" / "small.yaml"
 MISSIONS = {"US": "US mission in Russia", "RU": "Russian mission in the US"}
 #: A parameter dump: a name joined to its value (``ceiling=455``), or an identifier.
@@ -42,14 +44,18 @@ DUMP = re.compile(r"\w=\S|_")
 
 
 def _runs(tmp: Path) -> dict[str, Figure]:
-    """The record's nine figures and overlays of the record and a what-if."""
+    """The record's nine figures, overlays of the record and a what-if, and the busiest
+    what-if's staff and restrictions.
+    """
     dirs = []
-    for path in (RECORD, LIFT_ALL):
+    for path in (RECORD, LIFT_ALL, GRIT):
         out = tmp / path.stem
         write_results(Simulation(load_scenario(path)).run(), out, figures=False)
         dirs.append(out)
     gallery = {f"run/{name}": fig for name, fig in build_figures(dirs[0]).items()}
-    runs = load_runs(dirs)
+    busy = build_figures(dirs[2])
+    gallery |= {f"grit/{name}": busy[name] for name in ("staff.png", "restrictions.png")}
+    runs = load_runs(dirs[:2])
     for key in (("US", "staff_total"), ("RU", "posts_open"), ("both", "tension")):
         gallery[f"overlay/{key[1]}-{key[0]}"] = plot_overlay(runs, key)
     return gallery
@@ -106,6 +112,7 @@ def gallery(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Figure]:
 
 
 NAMES = [f"run/{name}" for name in plots.FIGURE_NAMES] + [
+    "grit/staff.png", "grit/restrictions.png",
     "overlay/staff_total-US", "overlay/posts_open-RU", "overlay/tension-both",
     "bands/staff_total", "bands/tension", "paired/staff_total",
     "sweep/one parameter", "sweep/two parameters", "sensitivity/sobol", "sensitivity/morris"]
@@ -166,7 +173,8 @@ def _time_series(ax: Axes) -> bool:
 
 #: Figures of values over time (all but the restrictions chart, sweeps and sensitivity).
 OVER_TIME = [name for name in NAMES
-             if not name.startswith(("run/restrictions", "sweep/", "sensitivity/"))]
+             if not name.endswith("restrictions.png")
+             and not name.startswith(("sweep/", "sensitivity/"))]
 
 
 @pytest.mark.parametrize("name", OVER_TIME)

@@ -435,19 +435,34 @@ def test_staff_legend_names_each_mission_and_its_kinds_of_staff(figures):
         "B mission in A: expatriates", "B mission in A: local employees"]
 
 
-def _expulsions(days: int) -> list[dict[str, str]]:
-    """One expulsion a day by alternating sides, from the synthetic run's start."""
-    return [{"date": str(START + day), "actor": SIDES[day % 2], "target": SIDES[1 - day % 2],
-             "move": "expel", "detail": f"count={day + 1} notice_days=7"}
-            for day in range(days)]
+def _expulsions(count: int, every: int = 1) -> list[dict[str, str]]:
+    """Expulsions by alternating sides, ``every`` days apart from the synthetic run's start."""
+    return [{"date": str(START + every * n), "actor": SIDES[n % 2], "target": SIDES[1 - n % 2],
+             "move": "expel", "detail": f"count={n + 1} notice_days=7"} for n in range(count)]
 
 
-def test_staff_numbers_stop_where_a_key_stops_fitting_a_slide(run_dir, series):
-    """Past MAX_NUMBERED key moves the rest are ticks, and the key says how many."""
+def test_staff_key_gives_a_side_one_number_for_moves_days_apart(run_dir, series):
+    """With more days of key moves than numbers, a side's moves a few days apart share
+    one, with their first and last day, counted by kind.
+    """
     from sim.plots import MAX_NUMBERED, plot_staff
 
     fig = plot_staff(series, _expulsions(MAX_NUMBERED + 6),
                      read_summary(run_dir / "summary.json"))
+    last_a, last_b = START + MAX_NUMBERED + 4, START + MAX_NUMBERED + 5
+    assert _key(fig) == [f"1  {START} to {last_a}  A: 15 expulsions",
+                         f"2  {START + 1} to {last_b}  B: 15 expulsions"]
+
+
+def test_staff_key_past_its_numbers_counts_the_later_moves_as_ticks(run_dir, series):
+    """Key moves too far apart to share a number, and too many to number, end as ticks
+    past the last number, and the key says how many.
+    """
+    from sim.plots import MAX_NUMBERED, WINDOWS, plot_staff
+
+    summary = {**read_summary(run_dir / "summary.json"), "end": "2099-12-31"}
+    fig = plot_staff(series, _expulsions(MAX_NUMBERED + 6, every=WINDOWS[-1] // 2 + 1),
+                     summary)
     assert _numbers(fig) == [str(n) for n in range(1, MAX_NUMBERED + 1)]
     assert _key(fig)[-1] == ("ticks: 6 other moves (expulsions), 6 of them key moves past "
                              f"number {MAX_NUMBERED}")

@@ -76,14 +76,34 @@ def test_the_short_form_leaves_out_only_when_a_move_bites(detail, move, words):
     assert describe(row).startswith(words)
 
 
-def test_a_key_line_joins_one_actors_moves_of_a_day_once_each():
-    """Three moves of a day read as one line; a move on one's own mission says so."""
+def test_a_key_line_joins_one_actors_moves_and_counts_repeats():
+    """A day's moves read as one line; a repeated move is counted; a move on one's own
+    mission says so.
+    """
     rows = [{"actor": "US", "target": "RU", "move": "expel", "detail": "count=60"},
             {"actor": "US", "target": "RU", "move": "close_post", "detail": "post=seattle"},
             {"actor": "US", "target": "US", "move": "close_post", "detail": "post=vladivostok"},
             {"actor": "US", "target": "RU", "move": "expel", "detail": "count=60"}]
-    assert brief(rows) == ("US: Expulsion of 60 staff; Closure of the post in Seattle; "
-                           "Closure of the post in Vladivostok (own mission)")
+    assert brief(rows) == ("US: Expulsion of 60 staff (2 times); Closure of the post in "
+                           "Seattle; Closure of the post in Vladivostok (own mission)")
+
+
+def test_a_key_line_of_many_moves_counts_them_by_kind():
+    """Past three different moves a line counts them by kind, naming a lone one in full."""
+    rows = [{"actor": "RU", "target": "US", "move": "expel", "detail": f"count={n}"}
+            for n in (1, 2, 3)]
+    rows.append({"actor": "RU", "target": "US", "move": "local_hire_ban", "detail": ""})
+    assert brief(rows) == "RU: 3 expulsions; Ban on employing local staff"
+
+
+def test_a_lift_says_what_it_lifted():
+    """Given the measures, a lift is named by the measure it ends, not by its id."""
+    row = {"actor": "US", "target": "RU", "move": "lift",
+           "detail": "measure=us-travel-radius-25mi; GRIT concession"}
+    measures = [{"id": "us-travel-radius-25mi", "actor": "US", "target": "RU",
+                 "move": "travel_radius", "detail": "km=40.2"}]
+    assert brief([row], measures) == (
+        "US: Lifted: Travel confined to 40.2 km (25 miles) of the post")
 
 
 def test_every_metric_has_words_and_a_unit():
