@@ -106,6 +106,9 @@ def gallery(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Figure]:
     shown["sweep/one parameter"] = plot_sweep(_sweep(["talks.concession_weight"]))
     shown["sweep/two parameters"] = plot_sweep(_sweep(["talks.concession_weight",
                                                        "sides.US.policy.lag_days"]))
+    shown["sweep/three parameters"] = plot_sweep(_sweep(["talks.concession_weight",
+                                                         "sides.US.policy.lag_days",
+                                                         "relations.half_life_days"]))
     shown["sensitivity/sobol"] = _sensitivity("sobol")
     shown["sensitivity/morris"] = _sensitivity("morris")
     return shown
@@ -115,7 +118,8 @@ NAMES = [f"run/{name}" for name in plots.FIGURE_NAMES] + [
     "grit/staff.png", "grit/restrictions.png",
     "overlay/staff_total-US", "overlay/posts_open-RU", "overlay/tension-both",
     "bands/staff_total", "bands/tension", "paired/staff_total",
-    "sweep/one parameter", "sweep/two parameters", "sensitivity/sobol", "sensitivity/morris"]
+    "sweep/one parameter", "sweep/two parameters", "sweep/three parameters",
+    "sensitivity/sobol", "sensitivity/morris"]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -93,8 +93,8 @@ def test_a_hypercube_is_drawn_as_each_outcome_against_each_parameter(tmp_path):
     assert len(axes) == 2 * 3
     assert [len(ax.collections[0].get_offsets()) for ax in axes] == [4] * 6
     assert [ax.get_xlabel() for ax in axes[3:]] == [
-        "talks.concession_weight", "relations.half_life_days", "talks.reservation_spread"]
-    assert axes[0].get_ylabel() == "both tension (average)"
+        "talks: concession weight", "relations: half life days", "talks: reservation spread"]
+    assert axes[0].get_ylabel() == "tension (points of harm),\naveraged over the run"
 
 
 def test_the_same_sweep_gives_the_same_rows_on_two_workers(tmp_path):

@@ -28,20 +28,20 @@ from sim.overlays import compare_figures
 from sim.plots import (
     DPI,
     JOINT_COLOUR,
-    axis_label,
     build_figures,
+    finish,
     format_date_axis,
     new_figure,
     plot_staff,
     side_colours,
-    side_name,
 )
-from sim.results import BOTH
+from sim.results import BOTH, read_measures
+from sim.words import axis_label, metric_words, mission_name
 
 #: What each run figure shows, in a sentence under it (by ``sim.plots`` file name).
 CAPTIONS = {
     "staff.png": "Staff of each mission (expatriates, local employees and their total), with "
-                 "every move marked above.",
+                 "the key moves numbered above and listed in words below.",
     "visa_queue.png": "The visas each host grants the other's staff: replacements waiting "
                       "for a decision, and visas refused.",
     "consular_output.png": "Visas each mission issues to the host country's public, a month.",
@@ -102,7 +102,8 @@ def run_pictures(run_dir: Path) -> list[Picture]:
 
 def staff_picture(run: Run) -> Picture:
     """A run's staff figure with its moves: what a comparison's overlays do not label."""
-    fig = plot_staff(run.series, run.events, run.summary)
+    measures = read_measures(run.path / "measures.csv")  # to say what a lift lifted
+    fig = plot_staff(run.series, run.events, run.summary, measures)
     return Picture("Mission staff", CAPTIONS["staff.png"], data_uri(png(fig)))
 
 
@@ -115,7 +116,7 @@ def overlay_pictures(runs: Sequence[Run]) -> list[Picture]:
         pictures = []
         for path in chosen:
             metric, side = path.stem.rsplit("-", 1)
-            who = "both missions" if side == BOTH else side_name(runs[0].summary, side)
+            who = mission_name(runs[0].summary, side)
             pictures.append(Picture(
                 f"{axis_label(metric)[:1].upper()}{axis_label(metric)[1:]}: {who}",
                 "The first run thick and pale, the others on top; ticks along the foot "
@@ -141,7 +142,7 @@ def band_picture(table: pd.DataFrame, summary: dict[str, Any], metric: str,
     handles: list[Line2D | Patch] = []
     for side in sides:
         series = rows[rows["side"] == side].sort_values("date")
-        colour, name = colours[side], side_name(summary, side)
+        colour, name = colours[side], mission_name(summary, side)
         ax.fill_between(series["date"], series["p05"], series["p95"], color=colour, alpha=0.2,
                         linewidth=0)
         ax.plot(series["date"], series["p50"], color=colour, lw=2)
@@ -153,11 +154,11 @@ def band_picture(table: pd.DataFrame, summary: dict[str, Any], metric: str,
     dates = rows["date"].to_numpy(dtype="datetime64[D]")
     if dates.size:
         format_date_axis(ax, (dates.min(), dates.max()))
-    what = metric.replace("_", " ")
-    ax.set_title(f"{what[:1].upper()}{what[1:]} over {replications} replications")
+    what = metric_words(metric)
+    ax.set_title(f"{what[:1].upper()}{what[1:]}, {replications} replications")
     return Picture(f"{what[:1].upper()}{what[1:]} across the ensemble",
                    "The median of the replications (line) and the band holding 90% of them "
-                   "(shaded), week by week.", data_uri(png(fig)))
+                   "(shaded), week by week.", data_uri(png(finish(fig))))
 
 
 def band_pictures(table: pd.DataFrame, summary: dict[str, Any],
