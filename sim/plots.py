@@ -381,7 +381,7 @@ def plot_staff(
     _style_strip(strip, rows - 1)
     format_date_axis(ax, span)
     _key(fig, entries, moves, colours)
-    fig.suptitle(_title(summary, "staff of the missions, and the moves that drove them"))
+    fig.suptitle(_title(summary, "mission staff, and the moves that drove it"))
     return finish(fig)
 
 
