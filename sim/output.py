@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from sim import __version__
+from sim import __version__, words
 from sim.destination import staged
 from sim.harm import FUNCTIONS
 from sim.metrics import JOINT_METRICS, SIDE_METRICS
@@ -104,7 +104,8 @@ def summary(sim: Simulation) -> dict[str, Any]:
         "version": __version__,
         "start": sc.start.isoformat(),
         "end": sc.end.isoformat(),
-        "sides": {side: {"name": spec.name} for side, spec in sc.sides.items()},
+        "sides": {side: {"name": spec.name, "places": words.places_of(spec)}
+                  for side, spec in sc.sides.items()},
         "events": sim.events_processed,
         "moves": len(sim.log),
         "final": final_values(sim),

@@ -198,12 +198,13 @@ class Numbered:
     def actor(self) -> str:
         return self.rows[0].get("actor", "")
 
-    def entry(self, measures: list[dict[str, str]] | None = None) -> str:
+    def entry(self, measures: list[dict[str, str]] | None = None,
+              summary: dict[str, Any] | None = None) -> str:
         """The key's line: ``1  2017-07-28  RU: Ceiling of 455 staff``, wrapped; moves
         over several days give the first and last.
         """
         when = f"{self.date} to {self.last}" if self.last != self.date else str(self.date)
-        text = f"{self.number}  {when}  {brief(self.rows, measures)}"
+        text = f"{self.number}  {when}  {brief(self.rows, measures, summary=summary)}"
         return "\n".join(textwrap.wrap(text, KEY_CHARS, subsequent_indent="      "))
 
 
@@ -369,7 +370,7 @@ def plot_staff(
                          _min_gap_days(span, width - 1.3))
     rows = max(lanes, default=-1) + 2  # the lanes and the row of ticks
     strip_h = 0.3 * rows + 0.15
-    entries = [n.entry(measures) for n in moves.numbered] + (
+    entries = [n.entry(measures, summary) for n in moves.numbered] + (
         [_ticks_entry(moves)] if moves.ticks else [])
     key_lines = sum(e.count("\n") + 1 for e in entries) / (2 if len(entries) > 4 else 1)
     key_h = 0.5 + 0.19 * (key_lines + 1)
@@ -506,7 +507,7 @@ def plot_restrictions(
             if i:
                 ax.axhline(i - 0.5, color=OTHER_COLOUR, lw=0.8)
             continue
-        labels.append(short(measure))
+        labels.append(short(measure, summary))
         start = to_date(measure["start"])
         end = to_date(measure["end"]) if (measure.get("end") or "").strip() else span[1]
         width = max(int((end - start).astype(int)), 1)

@@ -56,11 +56,33 @@ def move_of(row: dict[str, str]) -> Move | None:
         return None
 
 
-def describe(row: dict[str, str]) -> str:
-    """What the row's move did, in words (``Ceiling of 455 staff, enforced after 35 days``)."""
+def places_of(spec: Any) -> dict[str, str]:
+    """A mission's posts and properties by id, as the scenario (a ``SideSpec``) names
+    them: what moves' words call them (``Consulate General San Francisco``).
+    """
+    return {**{p.id: p.name for p in spec.posts}, **{p.id: p.name for p in spec.properties}}
+
+
+def move_words(move: Move, scenario: Any) -> str:
+    """A move's words with the target's posts and properties named as in ``scenario``."""
+    target = move.target_in(list(scenario.sides))
+    return move.in_words(places_of(scenario.sides[target]))
+
+
+def places(summary: dict[str, Any] | None, side: str) -> dict[str, str]:
+    """The side's posts and properties by id, as its run's summary names them."""
+    entry = (summary or {}).get("sides", {}).get(side)
+    named = entry.get("places") if isinstance(entry, dict) else None
+    return named if isinstance(named, dict) else {}
+
+
+def describe(row: dict[str, str], summary: dict[str, Any] | None = None) -> str:
+    """What the row's move did, in words (``Ceiling of 455 staff, enforced after 35 days``);
+    with the run's ``summary``, posts and properties by their names in the scenario.
+    """
     move = move_of(row)
     if move is not None:
-        return move.in_words()
+        return move.in_words(places(summary, row.get("target", "")))
     name = (row.get("move") or "move").replace("_", " ")
     return name[:1].upper() + name[1:]
 
@@ -71,11 +93,18 @@ _WHEN = re.compile(r",? (?:enforced after|to leave within|vacated within|those o
                    r"|after \d+ days?$).*$")
 
 
-def short(row: dict[str, str]) -> str:
+def short(row: dict[str, str], summary: dict[str, Any] | None = None) -> str:
     """What the row's move did, without when it bites (``Ceiling of 455 staff``): for
     chart rows and keys, where its date is shown beside it.
     """
-    return _WHEN.sub("", describe(row))
+    named = _WHEN.sub("", describe(row, summary))
+    return named if len(named) <= SHORT_CHARS else _WHEN.sub("", describe(row))
+
+
+#: Longest short form with posts named as in the scenario (``Closure of Consulate General
+#: Seattle``); beyond it, posts go by their places (``... at Vladivostok and Yekaterinburg``),
+#: so that a chart's row labels leave it room.
+SHORT_CHARS = 48
 
 
 #: Side id of the metrics of both missions together.
@@ -142,7 +171,7 @@ def sentence(row: dict[str, str], summary: dict[str, Any]) -> str:
     mission in Russia``). Moves on one's own mission (closing one's own post) say so.
     """
     actor, target = row.get("actor", ""), row.get("target", "")
-    what = describe(row)
+    what = describe(row, summary)
     if row.get("move") == "statement" or not target:
         return f"{actor}: {what}"
     if target == actor:
@@ -150,12 +179,13 @@ def sentence(row: dict[str, str], summary: dict[str, Any]) -> str:
     return f"{actor}: {what}, on the {mission_name(summary, target)}"
 
 
-def _briefly(row: dict[str, str], actor: str, measures: dict[str, dict[str, str]]) -> str:
+def _briefly(row: dict[str, str], actor: str, measures: dict[str, dict[str, str]],
+             summary: dict[str, Any] | None) -> str:
     """One move of a key's line: its short form, a lift by what it lifted, and
     ``(own mission)`` on the actor's own mission.
     """
     lifted = measures.get(_lifted_id(row)) if row.get("move") == "lift" else None
-    what = f"Lifted: {short(lifted)}" if lifted else short(row)
+    what = f"Lifted: {short(lifted, summary)}" if lifted else short(row, summary)
     return what + (" (own mission)" if row.get("target") == actor else "")
 
 
@@ -166,7 +196,7 @@ def _lifted_id(row: dict[str, str]) -> str:
 
 
 def brief(rows: list[dict[str, str]], measures: list[dict[str, str]] | None = None,
-          most: int = 3) -> str:
+          most: int = 3, summary: dict[str, Any] | None = None) -> str:
     """Who did what, briefly (``RU: Ceiling of 455 staff``), for a figure's key: the rows
     are one actor's moves, joined with ``; `` (a repeated one counted, ``(2 times)``);
     more than ``most`` different ones are counted by kind (``US: 8 lifts; Expulsion of
@@ -176,13 +206,14 @@ def brief(rows: list[dict[str, str]], measures: list[dict[str, str]] | None = No
     """
     actor = rows[0].get("actor", "") if rows else ""
     by_id = {m.get("id", ""): m for m in measures or []}
-    said = Counter(_briefly(r, actor, by_id) for r in rows)
+    said = Counter(_briefly(r, actor, by_id, summary) for r in rows)
     what = [text if n == 1 else f"{text} ({n} times)" for text, n in said.items()]
     if len(what) > most:
         kinds_of = Counter(r.get("move", "") for r in rows)
         firsts = {r.get("move", ""): r for r in reversed(rows)}
         what = [f"{n} {KINDS.get(move, 'moves')}" if n > 1
-                else _briefly(firsts[move], actor, by_id) for move, n in kinds_of.items()]
+                else _briefly(firsts[move], actor, by_id, summary)
+                for move, n in kinds_of.items()]
     return f"{actor}: " + "; ".join(what)
 
 

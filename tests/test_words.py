@@ -131,3 +131,27 @@ def test_an_outcome_names_its_mission_and_statistic():
         "US mission in Russia: staff (people), at the end")
     assert outcome_words("both", "tension", "average", missions) == (
         "tension (points of harm), averaged over the run")
+
+
+NAMED = {"sides": {"US": {"name": "US mission in Russia", "places": {}},
+                   "RU": {"name": "Russian mission in the US",
+                          "places": {"san_francisco": "Consulate General San Francisco"}}}}
+
+
+def test_a_post_is_called_by_its_name_in_the_scenario():
+    row = {"date": "2017-08-31", "actor": "US", "target": "RU", "move": "close_post",
+           "detail": "post=san_francisco notice_days=2"}
+    assert describe(row, NAMED) == (
+        "Closure of Consulate General San Francisco, vacated within 2 days")
+
+
+def test_without_its_name_a_post_is_called_by_its_place():
+    row = {"date": "2017-08-31", "actor": "US", "target": "RU", "move": "close_post",
+           "detail": "post=san_francisco notice_days=2"}
+    assert describe(row) == "Closure of the post in San Francisco, vacated within 2 days"
+
+
+def test_one_person_expelled_is_one_member_of_staff():
+    row = {"date": "2022-01-01", "actor": "RU", "target": "US", "move": "expel",
+           "detail": "count=1 notice_days=7"}
+    assert describe(row) == "Expulsion of 1 member of staff, to leave within 7 days"

@@ -84,7 +84,7 @@ from sim.moves import BY_NAME, IN_FORCE, MOVES, Move
 from sim.scenario.checks import check_move, one_of
 from sim.scenario.schema import Scenario
 from sim.state import Measure
-from sim.words import field_value, mission_name
+from sim.words import field_value, mission_name, move_words
 
 #: The name of the scenario file an exercise writes.
 SCENARIO_FILE = "exercise.yaml"
@@ -402,7 +402,7 @@ class Exercise:
 
     def _in_force(self, sim: Simulation, measure: Measure) -> InForce:
         return InForce(measure.id, measure.actor, measure.target, measure.move.move,
-                       measure.move.in_words(), sim.scenario.date(measure.start),
+                       move_words(measure.move, sim.scenario), sim.scenario.date(measure.start),
                        round(measure.harm, 2))
 
     def _event(self, sim: Simulation, row: LoggedMove) -> Event:
@@ -456,7 +456,7 @@ class Exercise:
                 example=" ".join([name, *(_shown(example.params()[k]) for k in example_keys(
                     cls, example))]),
                 example_params={k: v for k, v in example.params().items() if v is not None},
-                words=example.in_words(), effect=_effect(sim, example)))
+                words=move_words(example, sim.scenario), effect=_effect(sim, example)))
         return found
 
     def _liftable(self, sim: Simulation, side: str) -> list[Measure]:
@@ -473,7 +473,7 @@ class Exercise:
         other = sim.scenario.other(side)
         name = _name(cls)
         if key == "measure":
-            return {m.id: f"{m.move.in_words()} (since {sim.scenario.date(m.start)})"
+            return {m.id: f"{move_words(m.move, sim.scenario)} (since {sim.scenario.date(m.start)})"
                     for m in self._liftable(sim, side)}
         if key in ("post", "posts"):
             if name == "reopen_post":
@@ -766,7 +766,7 @@ def _effect(sim: Simulation, move: Move) -> str:
     lifted = _would_lift(sim, move)
     if lifted:
         given = sum(max(0.0, m.harm) for m in lifted)
-        what = "; ".join(m.move.in_words() for m in lifted[:3])
+        what = "; ".join(move_words(m.move, sim.scenario) for m in lifted[:3])
         more = f" and {len(lifted) - 3} more" if len(lifted) > 3 else ""
         return (f"would lift {len(lifted)} measure{'s' if len(lifted) > 1 else ''} "
                 f"({what}{more}), giving back {given:.1f}% of {target}'s mission")

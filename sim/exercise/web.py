@@ -50,6 +50,7 @@ from sim.exercise.engine import (
 from sim.exercise.terminal import _n as figure
 from sim.moves import Move
 from sim.scenario.checks import one_of
+from sim.words import move_words
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -143,7 +144,7 @@ class Classroom:
         """What the move a form asks for would do now, in words."""
         with self.lock:
             move = self.build(side, turn, name, params)
-            return f"{move.in_words()}: {self.ex.effect(move)}"
+            return f"{move_words(move, self.ex.base)}: {self.ex.effect(move)}"
 
     def order(self, side: str, turn: str, name: str, params: Mapping[str, str]) -> None:
         """Add a move to the side's orders for the turn."""

@@ -21,7 +21,7 @@ from sim.harm import (
     vacant,
     visa_days,
 )
-from sim.moves.base import Common, Context, Lifted, Move, days, once, state_of
+from sim.moves.base import Common, Context, Lifted, Move, Names, days, once, state_of
 
 if TYPE_CHECKING:
     from sim.state import Measure
@@ -37,7 +37,7 @@ class TravelRadius(Move):
     severity = 0.5
     settled_under = "travel"
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         return f"Travel confined to {self.km:g} km ({self.km / 1.609344:.0f} miles) of the post"
 
     @classmethod
@@ -60,7 +60,7 @@ class TravelNotice(Move):
     severity = 0.5
     settled_under = "travel"
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         return f"Travel beyond the permitted zone notified {days(self.days)} ahead"
 
     @classmethod
@@ -92,7 +92,7 @@ class VisaPolicy(Move):
     severity = 2.0
     settled_under = "visas"
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         quota = f", at most {self.quota} a year" if self.quota is not None else ""
         return (f"Visas for staff: {self.approval_rate:.0%} granted, "
                 f"{self.processing_days:g} days to decide{quota}")
@@ -136,7 +136,7 @@ class BankingRestriction(Move):
     severity = 1.0
     settled_under = "banking"
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         return "Banking restricted"
 
     @classmethod
@@ -163,7 +163,7 @@ class BankingGuarantee(Move):
     severity = 0.0
     State = Lifted
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         return "Banking guaranteed"
 
     def apply(self, ctx: Context, measure: Measure) -> None:
@@ -181,7 +181,7 @@ class SuspendFlights(Move):
     severity = 1.0
     settled_under = "flights"
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         return "Direct flights suspended"
 
     @classmethod
@@ -204,7 +204,7 @@ class ResumeFlights(Move):
     persists = False
     State = Lifted
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         return "Direct flights resumed"
 
     def apply(self, ctx: Context, measure: Measure) -> None:

@@ -16,7 +16,7 @@ follow-up move, and the effects on staff and posts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar
 
@@ -145,9 +145,11 @@ class Move(BaseModel):
         """Short text for the event log, e.g. ``count=60 notice_days=7``."""
         return " ".join(f"{k}={_fmt(v)}" for k, v in self.params().items() if v is not None)
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         """What the move does, in a phrase a briefer can put on a slide (``Ceiling of 455
         staff``): no parameter names, no ids; who made it and on whom is said around it.
+        ``names`` gives the target's posts and properties as the scenario names them
+        (``Consulate General San Francisco``); without it they are read from their ids.
         """
         return self.summary[:1].upper() + self.summary[1:]
 
@@ -206,15 +208,35 @@ def days(n: float) -> str:
     return f"{n:g} day" + ("" if n == 1 else "s")
 
 
-def place(ident: str) -> str:
-    """A post's or property's id in words: ``san_francisco`` -> ``San Francisco``."""
+#: A mission's posts and properties by id, as the scenario names them.
+Names = Mapping[str, str] | None
+
+
+def place(ident: str, names: Names = None) -> str:
+    """A post or property in words: its name in the scenario (``Consulate General San
+    Francisco``), else its id in words (``san_francisco`` -> ``San Francisco``).
+    """
+    if names and ident in names:
+        return names[ident]
     return " ".join(w if w.isupper() else w.capitalize() for w in ident.split("_"))
 
 
-def places(idents: list[str]) -> str:
+def post(ident: str, names: Names = None) -> str:
+    """A post as the object of a phrase: ``Consulate General San Francisco``, else ``the
+    post in San Francisco``.
+    """
+    return place(ident, names) if names and ident in names else f"the post in {place(ident)}"
+
+
+def places(idents: list[str], names: Names = None) -> str:
     """Several posts in words, ``Yekaterinburg and Vladivostok``."""
-    named = [place(i) for i in idents]
+    named = [place(i, names) for i in idents]
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def staff(count: int) -> str:
+    """``1 member of staff``, ``60 staff``."""
+    return "1 member of staff" if count == 1 else f"{count} staff"
 
 
 def _fmt(value: Any) -> str:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 
 from pydantic import Field
 
-from sim.moves.base import Context, Irritant, Lifted, Move, state_of
+from sim.moves.base import Context, Irritant, Lifted, Move, Names, state_of
 
 if TYPE_CHECKING:
     from sim.state import Measure
@@ -23,7 +23,7 @@ class Lift(Move):
     persists = False
     State = Lifted
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         return f"Lifts its measure {self.measure}"
 
     def apply(self, ctx: Context, measure: Measure) -> None:
@@ -42,7 +42,7 @@ class LiftAll(Move):
     labelled = True
     State = Lifted
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         return "Lifts every restriction it has imposed"
 
     def apply(self, ctx: Context, measure: Measure) -> None:
@@ -64,7 +64,7 @@ class Settle(Move):
     persists = False
     State = Lifted
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         return f"Settlement on {self.irritant.replace('_', ' ')}: both sides lift what it covers"
 
     def apply(self, ctx: Context, measure: Measure) -> None:
@@ -91,7 +91,7 @@ class Statement(Move):
     summary = "a threat, proposal, protest or talks with no effect (timeline only)"
     persists = False
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         said = {"threat": "Threat", "proposal": "Proposal", "talks": "Talks",
                 "protest": "Protest", "other": "Statement"}[self.kind]
         return said + (f": {self.note}" if self.note else "")

@@ -11,7 +11,18 @@ from pydantic import Field
 
 from sim.consular import capacity_per_month, issuing_share
 from sim.harm import Loss, people
-from sim.moves.base import Common, Context, Lifted, Move, days, place, places, state_of
+from sim.moves.base import (
+    Common,
+    Context,
+    Lifted,
+    Move,
+    Names,
+    days,
+    place,
+    places,
+    post,
+    state_of,
+)
 
 if TYPE_CHECKING:
     from sim.state import Measure
@@ -53,8 +64,8 @@ class ClosePost(Move):
     labelled = True
     State = Relocation
 
-    def in_words(self) -> str:
-        return f"Closure of the post in {place(self.post)}, vacated within {days(self.notice_days)}"
+    def in_words(self, names: Names = None) -> str:
+        return f"Closure of {post(self.post, names)}, vacated within {days(self.notice_days)}"
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {"post": ("post", self.post)}
@@ -122,8 +133,8 @@ class ReopenPost(Move):
     persists = False
     State = Lifted
 
-    def in_words(self) -> str:
-        return f"Reopening of the post in {place(self.post)}"
+    def in_words(self, names: Names = None) -> str:
+        return f"Reopening of {post(self.post, names)}"
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {"post": ("post", self.post)}
@@ -144,8 +155,8 @@ class SeizeProperty(Move):
     severity = 1.0
     settled_under = "properties"
 
-    def in_words(self) -> str:
-        return f"Property seized: {place(self.property)}"
+    def in_words(self, names: Names = None) -> str:
+        return f"Property seized: {place(self.property, names)}"
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {"property": ("property", self.property)}
@@ -184,8 +195,8 @@ class ReturnProperty(Move):
     persists = False
     State = Lifted
 
-    def in_words(self) -> str:
-        return f"Property returned: {place(self.property)}"
+    def in_words(self, names: Names = None) -> str:
+        return f"Property returned: {place(self.property, names)}"
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {"property": ("property", self.property)}
@@ -212,9 +223,9 @@ class SuspendConsular(Move):
     severity = 0.0
     State = Coverage
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         return "Visa services for the public stopped" + (
-            f" at {places(self.posts)}" if self.posts else "")
+            f" at {places(self.posts, names)}" if self.posts else "")
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {f"posts[{i}]": ("post", p) for i, p in enumerate(self.posts or [])}
@@ -242,9 +253,9 @@ class ResumeConsular(Move):
     persists = False
     own_mission = True
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         return "Visa services for the public resumed" + (
-            f" at {places(self.posts)}" if self.posts else "")
+            f" at {places(self.posts, names)}" if self.posts else "")
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {f"posts[{i}]": ("post", p) for i, p in enumerate(self.posts or [])}

@@ -9,7 +9,18 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from sim.harm import Loss, ceiling_cut, people, replacement_days
-from sim.moves.base import Common, Context, Move, days, once, place, places, state_of
+from sim.moves.base import (
+    Common,
+    Context,
+    Move,
+    Names,
+    days,
+    once,
+    place,
+    places,
+    staff,
+    state_of,
+)
 from sim.work import work_capacity
 
 if TYPE_CHECKING:
@@ -40,9 +51,9 @@ class Expel(Move):
     settled_under = "staffing"
     State = Abolished
 
-    def in_words(self) -> str:
-        where = f" from {place(self.post)}" if self.post else ""
-        return f"Expulsion of {self.count} staff{where}, to leave within {days(self.notice_days)}"
+    def in_words(self, names: Names = None) -> str:
+        where = f" from {place(self.post, names)}" if self.post else ""
+        return f"Expulsion of {staff(self.count)}{where}, to leave within {days(self.notice_days)}"
 
     def references(self) -> dict[str, tuple[str, str]]:
         return {"post": ("post", self.post)} if self.post else {}
@@ -90,7 +101,7 @@ class StaffCap(Move):
     labelled = True
     State = Abolished
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         return f"Ceiling of {self.ceiling} staff, enforced after {days(self.notice_days)}"
 
     @classmethod
@@ -133,7 +144,7 @@ class LocalHireBan(Move):
     settled_under = "local_hires"
     labelled = True
 
-    def in_words(self) -> str:
+    def in_words(self, names: Names = None) -> str:
         when = f" after {days(self.notice_days)}" if self.notice_days else ""
         return f"Ban on employing local staff{when}"
 
@@ -181,8 +192,8 @@ class TenureLimit(Move):
     settled_under = "staffing"
     labelled = True
 
-    def in_words(self) -> str:
-        where = f" at {places(self.posts)}" if self.posts else ""
+    def in_words(self, names: Names = None) -> str:
+        where = f" at {places(self.posts, names)}" if self.posts else ""
         by = f", those over it gone by {self.deadline:%d %b %Y}" if self.deadline else ""
         return f"Tours limited to {self.years:g} years{where}{by}"
 
