@@ -223,6 +223,20 @@ def test_every_turn_shows_the_state_of_the_written_scenarios_run(tmp_path):
                                                                      abs=1e-3)
 
 
+def test_two_lasting_moves_in_one_turn_are_both_made_and_replay(tmp_path):
+    """Each measure played gets a name of its own, even two in the same turn."""
+    ex = exercise(tmp_path, play="US")
+    ex.play([ex.move("US", "expel", {"count": "5"}),
+             ex.move("US", "banking_restriction", {})])
+    ids = [m.id for m in ex.moves]
+    assert len(ids) == 2 and len(set(ids)) == 2
+    done = ex.finish()
+    replay = tmp_path / "replay"
+    assert main(["run", str(done.scenario), "--out", str(replay), "--no-figures"]) == 0
+    for name in TABLES:
+        assert (replay / name).read_bytes() == (done.out / name).read_bytes(), name
+
+
 def test_quitting_early_writes_everything(tmp_path):
     """`q` after one turn: the scenario, the run, the base run and the brief are written,
     and no more moves can be played.

@@ -609,11 +609,23 @@ class Exercise:
                 raise ExerciseError(f"{move.move}: must be made by "
                                     f"{' or '.join(self.played_sides)} on {turn.date}")
             self._check(move)
-        numbered = [self._numbered(move) for move in moves]
+        numbered: list[Move] = []
+        for move in moves:  # each named apart from the base's and every earlier one
+            numbered.append(self._numbered(move, taken=[*self.moves, *numbered]))
+        at = self.dates[self.index + 1] if self.index + 1 < len(self.dates) else self.base.end
+        before = list(self.moves)
         self.moves.extend(numbered)
+        try:
+            sim = self._run_to(at)
+        except ParityUserError as exc:  # the turn is not played: the exercise stays as it was
+            self.moves[:] = before
+            raise ExerciseError(f"the turn cannot be played: {str(exc).splitlines()[0]}") \
+                from None
+        except BaseException:
+            self.moves[:] = before
+            raise
         self.index += 1
-        at = self.dates[self.index] if self.index < len(self.dates) else self.base.end
-        self._sim = self._run_to(at)
+        self._sim = sim
         made = [self._event(self._sim, row) for row in self._sim.log
                 if row.date == turn.date and row.origin == "scenario"
                 and row.actor in self.played_sides and row.source.startswith("exercise")]
@@ -621,15 +633,17 @@ class Exercise:
         self.turn = self._make_turn() if self.index < len(self.dates) else None
         return played
 
-    def _numbered(self, move: Move) -> Move:
-        """The move as the file records it: its source, and a name if it stays in force."""
+    def _numbered(self, move: Move, taken: Sequence[Move]) -> Move:
+        """The move as the file records it: its source, and a name if it stays in force,
+        used by none of the base's moves nor of ``taken``.
+        """
         update: dict[str, Any] = {
             "source": f"exercise: played by {move.actor}, turn {self.index + 1} of "
                       f"{len(self.dates)}"}
         if move.persists and move.id is None:  # a name to lift it by, unused in the base
-            taken = {m.id for m in self.base.moves} | {m.id for m in self.moves}
-            number = len(self.moves) + 1
-            while f"exercise-{move.actor}-{number}" in taken:
+            used = {m.id for m in self.base.moves} | {m.id for m in taken}
+            number = len(taken) + 1
+            while f"exercise-{move.actor}-{number}" in used:
                 number += 1
             update["id"] = f"exercise-{move.actor}-{number}"
         return move.model_copy(update=update)
