@@ -172,6 +172,8 @@ def sentence(row: dict[str, str], summary: dict[str, Any]) -> str:
     """
     actor, target = row.get("actor", ""), row.get("target", "")
     what = describe(row, summary)
+    if row.get("origin") == "shock":  # logged under a side, but no side's move
+        return "Outside event: " + what.removeprefix("Statement: ")
     if row.get("move") == "statement" or not target:
         return f"{actor}: {what}"
     if target == actor:

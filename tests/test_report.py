@@ -630,3 +630,14 @@ def test_the_report_renders_in_a_browser_and_prints_to_pages(one: Path):
     assert pixels.shape[:2] == (1400, 1100) and float(np.std(pixels[..., :3])) > 0.05
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) > 1
+
+
+def test_an_address_followed_by_a_note_is_still_linked():
+    """``https://sarabic.ae/20191017/ (Sputnik Arabic, 2019-10-17)``: the address is the
+    link, the note stays beside it.
+    """
+    from sim.report.contents import Source, sources
+
+    assert sources("https://sarabic.ae/20191017/ (Sputnik Arabic, 2019-10-17) ; record #18") == (
+        Source("sarabic.ae (Sputnik Arabic, 2019-10-17)", "https://sarabic.ae/20191017/"),
+        Source("record #18"))

@@ -155,3 +155,9 @@ def test_one_person_expelled_is_one_member_of_staff():
     row = {"date": "2022-01-01", "actor": "RU", "target": "US", "move": "expel",
            "detail": "count=1 notice_days=7"}
     assert describe(row) == "Expulsion of 1 member of staff, to leave within 7 days"
+
+
+def test_an_outside_event_is_no_sides_move():
+    row = {"date": "2022-02-24", "actor": "US", "target": "RU", "move": "statement",
+           "detail": "other: war: Russia invades Ukraine", "origin": "shock"}
+    assert sentence(row, SUMMARY) == "Outside event: war: Russia invades Ukraine"

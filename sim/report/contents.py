@@ -157,10 +157,12 @@ def sources(text: str) -> tuple[Source, ...]:
     for part in (p.strip() for p in (text or "").split(" ; ")):
         if not part:
             continue
-        match = WEB_ADDRESS.fullmatch(part)
+        match = WEB_ADDRESS.match(part)  # an address, maybe with a note after it
         if match:
-            host = urlsplit(part).hostname or part
-            found.append(Source(host.removeprefix("www."), part))
+            url = match.group(0)
+            host = urlsplit(url).hostname or url
+            note = part[match.end():].strip()
+            found.append(Source(host.removeprefix("www.") + (f" {note}" if note else ""), url))
         else:
             found.append(Source(part))
     return tuple(found)
