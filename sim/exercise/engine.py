@@ -783,7 +783,8 @@ def _effect(sim: Simulation, move: Move) -> str:
         what = "; ".join(move_words(m.move, sim.scenario) for m in lifted[:3])
         more = f" and {len(lifted) - 3} more" if len(lifted) > 3 else ""
         return (f"would lift {len(lifted)} measure{'s' if len(lifted) > 1 else ''} "
-                f"({what}{more}), giving back {given:.1f}% of {target}'s mission")
+                f"({what}{more}), whose harm when made adds up to {given:.1f} points "
+                f"(100 is the whole of {target}'s mission on the day)")
     if move.move == "statement":
         return "changes nothing on the missions; it is on the timeline"
     if target == move.actor:
