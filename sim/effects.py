@@ -66,8 +66,7 @@ class Effects:
             expat = pool[i]
             self.staffing.remove_expat(mission, expat)
             self._abolish(mission.posts[expat.post], abolished, expats=1)
-            for application in [a for a in mission.applications.values()
-                                if a.predecessor == expat.id]:
+            for application in mission.replacements(expat.id):
                 self.staffing.drop_application(mission, application)  # the position is gone
         return abolished
 
@@ -216,7 +215,7 @@ class Effects:
         for expat in staff:
             if excess <= 0:
                 break
-            paired = [a for a in mission.applications.values() if a.predecessor == expat.id]
+            paired = mission.replacements(expat.id)
             if expat.replacement_requested and not paired:
                 continue  # moving them frees nothing
             self._reassign(mission, expat, post)

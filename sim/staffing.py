@@ -85,8 +85,7 @@ class Staffing:
         if expat.token != token or expat.id not in mission.expats:
             return
         post = mission.posts[expat.post]
-        if expat.replacement_requested and not any(
-                a.predecessor == expat.id for a in mission.applications.values()):
+        if expat.replacement_requested and not mission.has_replacement(expat.id):
             post.rotations_due += 1  # sought in time but not yet applied for (no room)
         self.remove_expat(mission, expat)
         self._recruit_for(mission, mission.posts[expat.post])
@@ -161,7 +160,7 @@ class Staffing:
         """
         predecessor = self._next_awaiting(mission, post.id)
         application = Application(next(self._ids), post.id, predecessor=predecessor)
-        mission.applications[application.id] = application
+        mission.add_application(application)
         post.pipeline += 1
         planning = self.scenario.sides[mission.side].planning
         planned = self._planned(mission, predecessor, planning)
@@ -305,7 +304,7 @@ class Staffing:
         to replace awaits a replacement again.
         """
         application.alive = False
-        del mission.applications[application.id]
+        mission.remove_application(application)
         mission.held.pop(application.id, None)
         predecessor = self.predecessor(mission, application)
         if predecessor is not None and not arrived:
@@ -389,8 +388,7 @@ class Staffing:
 
     def _withdraw_replacement(self, mission: Mission, expat: Expat) -> None:
         """The replacement sought for ``expat`` is no longer needed."""
-        for application in [a for a in mission.applications.values()
-                            if a.predecessor == expat.id]:
+        for application in mission.replacements(expat.id):
             self.drop_application(mission, application, arrived=True)
         waiting = mission.awaiting.get(expat.post, [])
         if expat.id in waiting:

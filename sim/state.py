@@ -178,6 +178,10 @@ class Mission:
     measures: dict[str, Measure] = field(default_factory=dict)
     #: The same measures indexed by move name, so lookups cost the same however many.
     _by_move: dict[str, dict[str, Measure]] = field(default_factory=dict, repr=False)
+    #: Applications by the expatriate they replace, oldest first, so finding someone's
+    #: replacement costs the same however large the mission.
+    _by_predecessor: dict[int, dict[int, Application]] = field(default_factory=dict,
+                                                                 repr=False)
 
     #: Restrictions in force, the sum of their severities and of their harms (each as
     #: estimated when made), kept as they change.
@@ -202,6 +206,30 @@ class Mission:
             self.restriction_count -= 1
             self.restriction_severity -= measure.move.severity
             self.restriction_harm -= measure.harm
+
+    def add_application(self, application: Application) -> None:
+        """Put an application in the pipeline."""
+        self.applications[application.id] = application
+        if application.predecessor is not None:
+            self._by_predecessor.setdefault(application.predecessor, {})[
+                application.id] = application
+
+    def remove_application(self, application: Application) -> None:
+        """Take an application out of the pipeline."""
+        del self.applications[application.id]
+        if application.predecessor is not None:
+            paired = self._by_predecessor[application.predecessor]
+            del paired[application.id]
+            if not paired:
+                del self._by_predecessor[application.predecessor]
+
+    def replacements(self, expat_id: int) -> list[Application]:
+        """The applications to replace ``expat_id``, oldest first."""
+        return list(self._by_predecessor.get(expat_id, {}).values())
+
+    def has_replacement(self, expat_id: int) -> bool:
+        """Whether an application to replace ``expat_id`` is in the pipeline."""
+        return expat_id in self._by_predecessor
 
     @property
     def staff_local(self) -> int:

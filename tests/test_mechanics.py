@@ -587,6 +587,10 @@ def _check_invariants(sim: Simulation) -> None:
                                          for x in applications)
         assert mission.in_assignment == sum(x.assigning for x in applications)
         assert mission.in_transit == sum(x.in_transit for x in applications)
+        for expat_id in {x.predecessor for x in applications} - {None} | set(mission.expats):
+            # the index of replacements agrees with a scan of the pipeline
+            assert mission.replacements(expat_id) == [
+                x for x in applications if x.predecessor == expat_id]
         for post in mission.posts.values():
             assert post.expat_positions >= 0 and post.local_positions >= 0, post
             assert 0 <= post.local <= post.local_positions, post
