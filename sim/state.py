@@ -176,8 +176,10 @@ class Mission:
     locals_missing: int = 0
     #: Measures in force *on* this mission, by id, in the order they were applied.
     measures: dict[str, Measure] = field(default_factory=dict)
-    #: The same measures indexed by move name, so lookups cost the same however many.
-    _by_move: dict[str, dict[str, Measure]] = field(default_factory=dict, repr=False)
+    #: The same measures by move name, oldest first, and the move of the latest of each
+    #: kind (the one whose parameters hold), kept as they change: read on every event.
+    _by_move: dict[str, tuple[Measure, ...]] = field(default_factory=dict, repr=False)
+    _current: dict[str, Any] = field(default_factory=dict, repr=False)
     #: Applications by the expatriate they replace, oldest first, so finding someone's
     #: replacement costs the same however large the mission.
     _by_predecessor: dict[int, dict[int, Application]] = field(default_factory=dict,
@@ -192,7 +194,9 @@ class Mission:
     def add_measure(self, measure: Measure) -> None:
         """Put a measure in force on this mission."""
         self.measures[measure.id] = measure
-        self._by_move.setdefault(measure.move.move, {})[measure.id] = measure
+        name = measure.move.move
+        self._by_move[name] = (*self._by_move.get(name, ()), measure)
+        self._current[name] = measure.move
         if measure.is_restriction:
             self.restriction_count += 1
             self.restriction_severity += measure.move.severity
@@ -201,7 +205,12 @@ class Mission:
     def remove_measure(self, measure: Measure) -> None:
         """Take a measure out of force."""
         del self.measures[measure.id]
-        del self._by_move[measure.move.move][measure.id]
+        name = measure.move.move
+        kept = tuple(m for m in self._by_move[name] if m.id != measure.id)
+        if kept:
+            self._by_move[name], self._current[name] = kept, kept[-1].move
+        else:
+            del self._by_move[name], self._current[name]
         if measure.is_restriction:
             self.restriction_count -= 1
             self.restriction_severity -= measure.move.severity
@@ -281,21 +290,20 @@ class Mission:
         planned = sum(p.planned_local for p in self.posts.values() if p.open)
         return planned - self.staff_local
 
-    def in_force(self, move_name: str) -> list[Measure]:
+    def in_force(self, move_name: str) -> tuple[Measure, ...]:
         """Measures of one kind in force on this mission, oldest first."""
-        return list(self._by_move.get(move_name, {}).values())
+        return self._by_move.get(move_name, ())
 
     def latest(self, move_name: str) -> Measure | None:
         """The most recent measure of one kind in force, or None."""
         found = self._by_move.get(move_name)
-        return next(reversed(found.values())) if found else None
+        return found[-1] if found else None
 
     def current(self, move_name: str) -> Any:
         """The latest move of a kind in force, or None: the one whose parameters hold now
         (a visa policy, a travel radius), so lifting it restores the one before.
         """
-        measure = self.latest(move_name)
-        return measure.move if measure is not None else None
+        return self._current.get(move_name)
 
     def restrictions(self) -> list[Measure]:
         """Measures the host has imposed on this mission and not lifted."""
