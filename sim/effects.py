@@ -45,7 +45,7 @@ class Effects:
         """
         mission.locals_missing += mission.staff_local
         for post in mission.posts.values():
-            post.local = 0
+            mission.change_locals(post, -post.local)
 
     # -- what moves do to staff -----------------------------------------------
 
@@ -125,7 +125,7 @@ class Effects:
         for i in by_remainder[: n - sum(cuts)]:
             cuts[i] += 1
         for post, cut in zip(posts, cuts, strict=True):
-            post.local -= cut
+            mission.change_locals(post, -cut)
             self._abolish(post, abolished, locals_=cut)
 
     def _cut_expats(self, mission: Mission, n: int, abolished: dict[str, list[int]]) -> None:
@@ -155,7 +155,7 @@ class Effects:
         expat.post = post.id
         mission.expats[expat.id] = expat
         post.expats += 1
-        post.requested += expat.replacement_requested
+        mission.change_requested(post, int(expat.replacement_requested))
         self.staffing.update_leave(mission, expat)
 
     def close_post(self, mission: Mission, post_id: str) -> tuple[str | None, int]:
@@ -167,7 +167,7 @@ class Effects:
             return None, 0
         home = self._relocation_post(mission, post)
         post.open = False
-        post.local = 0
+        mission.change_locals(post, -post.local)
         moved = (home.id if home else None, post.expat_positions)
         for expat in [e for e in mission.expats.values() if e.post == post_id]:
             if home is None:
@@ -273,3 +273,4 @@ def _cap(mission: Mission, field: str, total: int) -> None:
         cut = min(excess, getattr(post, field))
         setattr(post, field, getattr(post, field) - cut)
         excess -= cut
+    mission.recount()

@@ -77,7 +77,7 @@ class Staffing:
             return
         expat.replacement_requested = True
         post = mission.posts[expat.post]
-        post.requested += 1
+        mission.change_requested(post, 1)
         mission.awaiting.setdefault(post.id, []).append(expat.id)
         self._recruit_for(mission, post)
 
@@ -107,7 +107,7 @@ class Staffing:
         post = mission.posts[expat.post]
         post.expats -= 1
         if expat.replacement_requested:
-            post.requested -= 1
+            mission.change_requested(post, -1)
 
     def ceiling_room(self, mission: Mission) -> int:
         """How many more people the mission may have or bring in under its ceilings."""
@@ -346,7 +346,7 @@ class Staffing:
             return
         if budget_room(self.scenario.sides[mission.side], mission, local=True) == 0:
             return  # the budget allows no more local staff now
-        post.local += 1
+        mission.change_locals(post, 1)
         mission.locals_missing = max(0, mission.locals_missing - 1)
         self._schedule_local_hire(mission)
 
@@ -394,5 +394,5 @@ class Staffing:
         if expat.id in waiting:
             waiting.remove(expat.id)
         expat.replacement_requested = False
-        mission.posts[expat.post].requested -= 1
+        mission.change_requested(mission.posts[expat.post], -1)
 

@@ -190,6 +190,34 @@ class Mission:
     restriction_count: int = 0
     restriction_severity: float = 0.0
     restriction_harm: float = 0.0
+    #: Totals over the posts of their local staff, of the expatriates whose replacement
+    #: is sought and of the expatriates planned, kept as they change (``change_locals``,
+    #: ``change_requested``, ``recount``): read on every event and every sample.
+    _locals: int = field(default=0, init=False, repr=False)
+    _requested: int = field(default=0, init=False, repr=False)
+    _planned_expats: int = field(default=0, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.recount()
+
+    def recount(self) -> None:
+        """Total the posts again, after their staff or plans were set directly."""
+        posts = self.posts.values()
+        self._locals = sum(p.local for p in posts)
+        self._requested = sum(p.requested for p in posts)
+        self._planned_expats = sum(p.planned_expat for p in posts)
+
+    def change_locals(self, post: Post, n: int) -> None:
+        """``n`` more local employees at ``post`` (fewer if negative)."""
+        post.local += n
+        self._locals += n
+
+    def change_requested(self, post: Post, n: int) -> None:
+        """``n`` more expatriates at ``post`` whose replacement is sought (fewer if
+        negative).
+        """
+        post.requested += n
+        self._requested += n
 
     def add_measure(self, measure: Measure) -> None:
         """Put a measure in force on this mission."""
@@ -243,7 +271,7 @@ class Mission:
     @property
     def staff_local(self) -> int:
         """Local employees at all posts."""
-        return sum(p.local for p in self.posts.values())
+        return self._locals
 
     @property
     def staff_total(self) -> int:
@@ -266,7 +294,7 @@ class Mission:
     @property
     def planned_expats(self) -> int:
         """Expatriates the sending side plans for the whole mission."""
-        return sum(p.planned_expat for p in self.posts.values())
+        return self._planned_expats
 
     @property
     def unpaired_pipeline(self) -> int:
@@ -279,8 +307,9 @@ class Mission:
         """Expatriates the sending side still means to bring in: its plan less those
         staying on and those on their way.
         """
-        staying = sum(p.expats - p.requested + p.pipeline for p in self.posts.values())
-        return self.planned_expats - staying
+        # Each expatriate is at a post and each application is in a post's pipeline.
+        staying = len(self.expats) - self._requested + len(self.applications)
+        return self._planned_expats - staying
 
     @property
     def local_plan_room(self) -> int:

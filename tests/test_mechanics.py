@@ -591,6 +591,12 @@ def _check_invariants(sim: Simulation) -> None:
             # the index of replacements agrees with a scan of the pipeline
             assert mission.replacements(expat_id) == [
                 x for x in applications if x.predecessor == expat_id]
+        # the totals kept as posts change agree with the posts
+        posts = mission.posts.values()
+        assert mission.staff_local == sum(p.local for p in posts)
+        assert mission.planned_expats == sum(p.planned_expat for p in posts)
+        assert mission.expat_plan_room == mission.planned_expats - sum(
+            p.expats - p.requested + p.pipeline for p in posts)
         for post in mission.posts.values():
             assert post.expat_positions >= 0 and post.local_positions >= 0, post
             assert 0 <= post.local <= post.local_positions, post
