@@ -198,6 +198,10 @@ class Mission:
     _planned_expats: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        #: What never changes: the embassies and consulates, and the expatriate positions
+        #: at the start, the norm by which a consular section is staffed.
+        self._counted = tuple(p for p in self.posts.values() if p.kind in COUNTED_KINDS)
+        self.start_expats = sum(p.start_expat for p in self.posts.values())
         self.recount()
 
     def recount(self) -> None:
@@ -288,8 +292,7 @@ class Mission:
         """Embassies and consulates open with someone in them: a post with no staff is
         not open, whatever the host allows.
         """
-        return sum(p.open and p.expats + p.local > 0 for p in self.posts.values()
-                   if p.kind in COUNTED_KINDS)
+        return sum(p.open and p.expats + p.local > 0 for p in self._counted)
 
     @property
     def planned_expats(self) -> int:
