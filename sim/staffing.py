@@ -35,6 +35,11 @@ class Staffing:
         self._tours = {side: streams("tours", side) for side in scenario.sides}
         self._visas = {side: streams("visas", side) for side in scenario.sides}
         self._at = clock.at
+        #: The sides' specifications (frozen), and whether a side has a budget, looked up
+        #: on every event.
+        self._sides = scenario.sides
+        self._budgeted = {side: spec.costs.budget is not None
+                          for side, spec in scenario.sides.items()}
 
     @property
     def now(self) -> float:
@@ -51,7 +56,7 @@ class Staffing:
                 self._add_expat(mission, post, arrival, tour)
 
     def _tour_days(self, mission: Mission) -> float:
-        t = self.scenario.sides[mission.side].tour_years
+        t = self._sides[mission.side].tour_years
         return YEAR * self._tours[mission.side].triangular(t.low, t.mode, t.high)
 
     def _add_expat(self, mission: Mission, post: Post, arrival: float, tour: float) -> None:
@@ -66,11 +71,11 @@ class Staffing:
         """(Re)schedule when a replacement is sought and when the person leaves."""
         expat.token += 1
         token = expat.token
-        lead = self.scenario.sides[mission.side].visa_lead_days
+        lead = self._sides[mission.side].visa_lead_days
+        now = self.clock.now
         if not expat.replacement_requested:
-            self._at(expat.leave_at - lead - self.now, self._seek_replacement,
-                     mission, expat, token)
-        self._at(expat.leave_at - self.now, self._tour_ends, mission, expat, token)
+            self._at(expat.leave_at - lead - now, self._seek_replacement, mission, expat, token)
+        self._at(expat.leave_at - now, self._tour_ends, mission, expat, token)
 
     def _seek_replacement(self, mission: Mission, expat: Expat, token: int) -> None:
         if expat.token != token or expat.id not in mission.expats:
@@ -94,12 +99,12 @@ class Staffing:
         """Recruit after a change at one post: with no ceiling or budget, no other post is
         affected.
         """
-        if (mission.latest("staff_cap") is not None
-                or self.scenario.sides[mission.side].costs.budget is not None):
+        if mission.latest("staff_cap") is not None or self._budgeted[mission.side]:
             self.recruit(mission)
             return
-        if post.open:
-            for _ in range(min(post.expat_vacancies, mission.expat_plan_room)):
+        vacancies = post.expat_vacancies if post.open else 0
+        if vacancies > 0:
+            for _ in range(min(vacancies, mission.expat_plan_room)):
                 self._request_visa(mission, post)
 
     def remove_expat(self, mission: Mission, expat: Expat) -> None:
@@ -120,7 +125,7 @@ class Staffing:
         """More expatriates the mission's budget allows, counting those on their way who
         add a person (a replacement only takes over its predecessor's cost).
         """
-        return budget_room(self.scenario.sides[mission.side], mission)
+        return budget_room(self._sides[mission.side], mission)
 
     def recruit(self, mission: Mission) -> None:
         """Seek visas for the vacancies the sending side means to fill and hire locals,
@@ -148,10 +153,9 @@ class Staffing:
         baseline unless the policy says it covers them (the host's treaty obligation).
         """
         current = mission.current("visa_policy")
-        baseline = self.scenario.sides[mission.side].host_visa_policy
         if current is None or (post is not None and not current.un_mission
                                and mission.posts[post].kind == UN_MISSION):
-            return baseline
+            return self._sides[mission.side].host_visa_policy
         return current
 
     def _request_visa(self, mission: Mission, post: Post) -> None:
@@ -162,7 +166,7 @@ class Staffing:
         application = Application(next(self._ids), post.id, predecessor=predecessor)
         mission.add_application(application)
         post.pipeline += 1
-        planning = self.scenario.sides[mission.side].planning
+        planning = self._sides[mission.side].planning
         planned = self._planned(mission, predecessor, planning)
         if predecessor is None and post.rotations_due > 0:
             post.rotations_due -= 1
@@ -192,12 +196,12 @@ class Staffing:
             mission.assigning_now = False
             return
         self._start_assignment(mission, waiting.popleft())
-        per_month = self.scenario.sides[mission.side].planning.assignments_per_month
+        per_month = self._sides[mission.side].planning.assignments_per_month
         assert per_month is not None
         self._at(MONTH_DAYS / per_month, self._next_assignment, mission)
 
     def _start_assignment(self, mission: Mission, application: Application) -> None:
-        months = self.scenario.sides[mission.side].planning.assignment_months
+        months = self._sides[mission.side].planning.assignment_months
         assert months is not None
         delay = MONTH_DAYS * self.streams("assignments", mission.side).triangular(
             months.low, months.mode, months.high)
@@ -238,29 +242,29 @@ class Staffing:
     def _decide(self, mission: Mission, application: Application, token: int) -> None:
         if not application.alive or application.token != token:
             return
-        policy = self.visa_policy(mission, application.post)
-        year = int(self.now // YEAR)
+        policy, now = self.visa_policy(mission, application.post), self.clock.now
+        year = int(now // YEAR)
         if policy.quota is not None and mission.issued_by_year.get(year, 0) >= policy.quota:
             mission.held[application.id] = application
-            self._decide_after(mission, application, (year + 1) * YEAR - self.now)
+            self._decide_after(mission, application, (year + 1) * YEAR - now)
             return
         mission.held.pop(application.id, None)
         if self._visas[mission.side].random() >= policy.approval_rate:
             mission.visas_denied += 1
-            self._submit(mission, application, wait=self.scenario.sides[mission.side].reapply_days)
+            self._submit(mission, application, wait=self._sides[mission.side].reapply_days)
             return
         mission.visas_issued += 1
         current = mission.current("visa_policy")
         if current is None or policy is current:  # visas exempt from a policy use no quota
             mission.issued_by_year[year] = mission.issued_by_year.get(year, 0) + 1
-        mission.granted_on.append(self.now)
+        mission.granted_on.append(now)
         mission.visa_queue -= 1
         mission.in_transit += 1
         application.in_transit = True
-        spec = self.scenario.sides[mission.side]
+        spec = self._sides[mission.side]
         detour = spec.flight_detour_days if mission.current("suspend_flights") else 0.0
-        arrival = max(self.now + spec.travel_days + detour, self._handover(mission, application))
-        self._at(arrival - self.now, self._arrive, mission, application)
+        arrival = max(now + spec.travel_days + detour, self._handover(mission, application))
+        self._at(arrival - now, self._arrive, mission, application)
 
     def _next_awaiting(self, mission: Mission, post_id: str) -> int | None:
         """The longest-waiting person at the post whose replacement is sought, if any."""
@@ -330,7 +334,7 @@ class Staffing:
         # comes after mean / vacancies, but no faster than the mission can hire (more
         # slowly while it cannot pay through the host's banks).
         mission.hiring = True
-        spec = self.scenario.sides[mission.side]
+        spec = self._sides[mission.side]
         pace = spec.local_hires_per_month * (
             spec.costs.banking_hiring_factor if banking_restricted(mission) else 1.0)
         mean = max(spec.local_hire_days / vacancies, 30.4 / pace)
@@ -344,7 +348,7 @@ class Staffing:
         post = max(mission.posts.values(), key=lambda p: p.local_vacancies)
         if post.local_vacancies <= 0 or mission.local_plan_room <= 0:
             return
-        if budget_room(self.scenario.sides[mission.side], mission, local=True) == 0:
+        if budget_room(self._sides[mission.side], mission, local=True) == 0:
             return  # the budget allows no more local staff now
         mission.change_locals(post, 1)
         mission.locals_missing = max(0, mission.locals_missing - 1)
