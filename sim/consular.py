@@ -100,8 +100,7 @@ def officers(spec: SideSpec, mission: Mission) -> float:
     proportion, up to ``consular_staff_max`` at its starting strength (a fixed norm, not
     the sending side's plan), and never more than the expatriates beyond the core.
     """
-    expats, core = len(mission.expats), spec.core_staff
-    norm = sum(p.start_expat for p in mission.posts.values())
+    expats, core, norm = len(mission.expats), spec.core_staff, mission.start_expats
     if expats <= core or norm <= core:  # nobody beyond the core: no consular section
         return 0.0
     share = min(1.0, (expats - core) / (norm - core))
@@ -117,7 +116,7 @@ def issuing_share(mission: Mission) -> float:
 
 def capacity_per_month(spec: SideSpec, mission: Mission) -> float:
     """Interviews a month the mission can hold now."""
-    norm = sum(p.start_local for p in mission.posts.values() if p.open)
+    norm = mission.open_start_locals
     support = min(1.0, mission.staff_local / norm) if norm else 1.0
     productivity = 1.0 - spec.consular.local_support * (1.0 - support)
     return officers(spec, mission) * spec.consular_rate * productivity * issuing_share(mission)
@@ -132,6 +131,7 @@ class ConsularService:
         self.scenario, self.clock, self.missions = scenario, clock, missions
         self.queues = {side: Queue() for side in missions}
         self._arrivals = {side: streams("consular", side) for side in missions}
+        self._last_day = scenario.day(scenario.end)
         if any(scenario.sides[s].consular.demand_per_month is not None for s in missions):
             clock.at(0.0, self.step)
 
@@ -140,7 +140,8 @@ class ConsularService:
         spec = self.scenario.sides[side].consular
         if not spec.demand_per_month:
             return 0.0
-        month = self.scenario.date(day).month + (self.scenario.date(day).day - 1) / 31
+        date = self.scenario.date(day)
+        month = date.month + (date.day - 1) / 31
         season = 1.0 + spec.seasonality * math.cos(2 * math.pi * (month - spec.peak_month) / 12)
         return spec.demand_per_month * season / MONTH_DAYS
 
@@ -150,7 +151,7 @@ class ConsularService:
             spec = self.scenario.sides[side]
             if spec.consular.demand_per_month is not None:
                 self._step(side, spec, mission)
-        if self.clock.now + STEP_DAYS <= self.scenario.day(self.scenario.end):
+        if self.clock.now + STEP_DAYS <= self._last_day:
             self.clock.at(STEP_DAYS, self.step)
 
     def _step(self, side: str, spec: SideSpec, mission: Mission) -> None:
@@ -189,14 +190,23 @@ class ConsularService:
 
     # -- what is measured -------------------------------------------------------
 
+    def service(self, side: str) -> tuple[float, float]:
+        """``output_per_month`` and ``wait_days`` together, the mission's capacity worked
+        out once (the monitor samples both).
+        """
+        spec = self.scenario.sides[side]
+        if spec.consular.demand_per_month is None:
+            capacity = capacity_per_month(spec, self.missions[side])
+            return capacity * (1.0 - spec.consular.refusal_rate), 0.0 if capacity else math.nan
+        queue = self.queues[side]
+        return (_per_month(queue.issued),
+                math.nan if math.isinf(queue.wait_days) else queue.wait_days)
+
     def output_per_month(self, side: str) -> float:
         """Visas issued to host nationals a month: over the last four weeks, or, with no
         queue, all the mission can serve.
         """
-        spec, mission = self.scenario.sides[side], self.missions[side]
-        if spec.consular.demand_per_month is None:
-            return capacity_per_month(spec, mission) * (1.0 - spec.consular.refusal_rate)
-        return _per_month(self.queues[side].issued)
+        return self.service(side)[0]
 
     def elsewhere_per_month(self, side: str) -> float:
         """Applicants a month who went to a third country instead."""
@@ -204,11 +214,7 @@ class ConsularService:
 
     def wait_days(self, side: str) -> float:
         """Days a new applicant would wait for an interview (NaN: no interviews held)."""
-        if self.scenario.sides[side].consular.demand_per_month is None:
-            return 0.0 if capacity_per_month(self.scenario.sides[side], self.missions[side]) \
-                else math.nan
-        wait = self.queues[side].wait_days
-        return math.nan if math.isinf(wait) else wait
+        return self.service(side)[1]
 
     def backlog(self, side: str) -> float:
         """Applicants waiting for an interview."""

@@ -45,7 +45,7 @@ class Effects:
         """
         mission.locals_missing += mission.staff_local
         for post in mission.posts.values():
-            post.local = 0
+            mission.change_locals(post, -post.local)
 
     # -- what moves do to staff -----------------------------------------------
 
@@ -66,8 +66,7 @@ class Effects:
             expat = pool[i]
             self.staffing.remove_expat(mission, expat)
             self._abolish(mission.posts[expat.post], abolished, expats=1)
-            for application in [a for a in mission.applications.values()
-                                if a.predecessor == expat.id]:
+            for application in mission.replacements(expat.id):
                 self.staffing.drop_application(mission, application)  # the position is gone
         return abolished
 
@@ -126,7 +125,7 @@ class Effects:
         for i in by_remainder[: n - sum(cuts)]:
             cuts[i] += 1
         for post, cut in zip(posts, cuts, strict=True):
-            post.local -= cut
+            mission.change_locals(post, -cut)
             self._abolish(post, abolished, locals_=cut)
 
     def _cut_expats(self, mission: Mission, n: int, abolished: dict[str, list[int]]) -> None:
@@ -156,7 +155,7 @@ class Effects:
         expat.post = post.id
         mission.expats[expat.id] = expat
         post.expats += 1
-        post.requested += expat.replacement_requested
+        mission.change_requested(post, int(expat.replacement_requested))
         self.staffing.update_leave(mission, expat)
 
     def close_post(self, mission: Mission, post_id: str) -> tuple[str | None, int]:
@@ -168,7 +167,8 @@ class Effects:
             return None, 0
         home = self._relocation_post(mission, post)
         post.open = False
-        post.local = 0
+        mission.recount()
+        mission.change_locals(post, -post.local)
         moved = (home.id if home else None, post.expat_positions)
         for expat in [e for e in mission.expats.values() if e.post == post_id]:
             if home is None:
@@ -193,6 +193,7 @@ class Effects:
         """Reopen a post, taking back its positions and the staff moved with them."""
         post = mission.posts[post_id]
         post.open = True
+        mission.recount()
         if moved_to is not None:
             home = mission.posts[moved_to]
             if not home.open:  # the embassy closed too: take them from where they went
@@ -216,7 +217,7 @@ class Effects:
         for expat in staff:
             if excess <= 0:
                 break
-            paired = [a for a in mission.applications.values() if a.predecessor == expat.id]
+            paired = mission.replacements(expat.id)
             if expat.replacement_requested and not paired:
                 continue  # moving them frees nothing
             self._reassign(mission, expat, post)
@@ -274,3 +275,4 @@ def _cap(mission: Mission, field: str, total: int) -> None:
         cut = min(excess, getattr(post, field))
         setattr(post, field, getattr(post, field) - cut)
         excess -= cut
+    mission.recount()

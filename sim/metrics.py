@@ -74,6 +74,7 @@ def side_metrics(sim: Simulation, mission: Mission) -> tuple[float, ...]:
     """Every per-side metric now, in ``SIDE_METRICS`` order."""
     expats, local = len(mission.expats), mission.staff_local
     spec, side, consular = sim.scenario.sides[mission.side], mission.side, sim.consular
+    output, wait = consular.service(side)
     return (
         expats + local,
         expats,
@@ -85,8 +86,8 @@ def side_metrics(sim: Simulation, mission: Mission) -> tuple[float, ...]:
         visas_granted_year(sim, mission),
         mission.restriction_count,
         travel_radius_km(sim, mission),
-        consular.output_per_month(side),
-        consular.wait_days(side),
+        output,
+        wait,
         consular.backlog(side),
         consular.elsewhere_per_month(side),
         work_capacity(spec, mission),

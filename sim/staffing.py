@@ -8,11 +8,11 @@ visa policy, bans) under which they happen.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from sim.costs import banking_restricted, budget_room
-from sim.state import UN_MISSION, Application, Expat, Mission, Post
+from sim.state import UN_MISSION, Application, Expat, Measure, Mission, Post
 
 if TYPE_CHECKING:
     from sim.clock import Clock
@@ -35,6 +35,18 @@ class Staffing:
         self._tours = {side: streams("tours", side) for side in scenario.sides}
         self._visas = {side: streams("visas", side) for side in scenario.sides}
         self._at = clock.at
+        #: The sides' specifications (frozen), and whether a side has a budget, looked up
+        #: on every event.
+        self._sides = scenario.sides
+        self._budgeted = {side: spec.costs.budget is not None
+                          for side, spec in scenario.sides.items()}
+        self._tenure_limits: dict[str, tuple[float, int, Callable[[str], bool]]] = {}
+        #: Each side's tour lengths (low, mode, high) and assignment cycle in days: how far
+        #: ahead a departure must be known for its replacement to count as planned.
+        self._tour_years = {side: (spec.tour_years.low, spec.tour_years.mode,
+                                   spec.tour_years.high)
+                            for side, spec in scenario.sides.items()}
+        self._cycle = {side: _cycle_days(spec.planning) for side, spec in scenario.sides.items()}
 
     @property
     def now(self) -> float:
@@ -51,8 +63,7 @@ class Staffing:
                 self._add_expat(mission, post, arrival, tour)
 
     def _tour_days(self, mission: Mission) -> float:
-        t = self.scenario.sides[mission.side].tour_years
-        return YEAR * self._tours[mission.side].triangular(t.low, t.mode, t.high)
+        return YEAR * self._tours[mission.side].triangular(*self._tour_years[mission.side])
 
     def _add_expat(self, mission: Mission, post: Post, arrival: float, tour: float) -> None:
         expat = Expat(next(self._ids), post.id, arrival, arrival + tour, arrival + tour,
@@ -66,18 +77,18 @@ class Staffing:
         """(Re)schedule when a replacement is sought and when the person leaves."""
         expat.token += 1
         token = expat.token
-        lead = self.scenario.sides[mission.side].visa_lead_days
+        lead = self._sides[mission.side].visa_lead_days
+        now = self.clock.now
         if not expat.replacement_requested:
-            self._at(expat.leave_at - lead - self.now, self._seek_replacement,
-                     mission, expat, token)
-        self._at(expat.leave_at - self.now, self._tour_ends, mission, expat, token)
+            self._at(expat.leave_at - lead - now, self._seek_replacement, mission, expat, token)
+        self._at(expat.leave_at - now, self._tour_ends, mission, expat, token)
 
     def _seek_replacement(self, mission: Mission, expat: Expat, token: int) -> None:
         if expat.token != token or expat.id not in mission.expats:
             return
         expat.replacement_requested = True
         post = mission.posts[expat.post]
-        post.requested += 1
+        mission.change_requested(post, 1)
         mission.awaiting.setdefault(post.id, []).append(expat.id)
         self._recruit_for(mission, post)
 
@@ -85,8 +96,7 @@ class Staffing:
         if expat.token != token or expat.id not in mission.expats:
             return
         post = mission.posts[expat.post]
-        if expat.replacement_requested and not any(
-                a.predecessor == expat.id for a in mission.applications.values()):
+        if expat.replacement_requested and not mission.has_replacement(expat.id):
             post.rotations_due += 1  # sought in time but not yet applied for (no room)
         self.remove_expat(mission, expat)
         self._recruit_for(mission, mission.posts[expat.post])
@@ -95,12 +105,12 @@ class Staffing:
         """Recruit after a change at one post: with no ceiling or budget, no other post is
         affected.
         """
-        if (mission.latest("staff_cap") is not None
-                or self.scenario.sides[mission.side].costs.budget is not None):
+        if mission.latest("staff_cap") is not None or self._budgeted[mission.side]:
             self.recruit(mission)
             return
-        if post.open:
-            for _ in range(min(post.expat_vacancies, mission.expat_plan_room)):
+        vacancies = post.expat_vacancies if post.open else 0
+        if vacancies > 0:
+            for _ in range(min(vacancies, mission.expat_plan_room)):
                 self._request_visa(mission, post)
 
     def remove_expat(self, mission: Mission, expat: Expat) -> None:
@@ -108,7 +118,7 @@ class Staffing:
         post = mission.posts[expat.post]
         post.expats -= 1
         if expat.replacement_requested:
-            post.requested -= 1
+            mission.change_requested(post, -1)
 
     def ceiling_room(self, mission: Mission) -> int:
         """How many more people the mission may have or bring in under its ceilings."""
@@ -121,7 +131,7 @@ class Staffing:
         """More expatriates the mission's budget allows, counting those on their way who
         add a person (a replacement only takes over its predecessor's cost).
         """
-        return budget_room(self.scenario.sides[mission.side], mission)
+        return budget_room(self._sides[mission.side], mission)
 
     def recruit(self, mission: Mission) -> None:
         """Seek visas for the vacancies the sending side means to fill and hire locals,
@@ -149,10 +159,9 @@ class Staffing:
         baseline unless the policy says it covers them (the host's treaty obligation).
         """
         current = mission.current("visa_policy")
-        baseline = self.scenario.sides[mission.side].host_visa_policy
         if current is None or (post is not None and not current.un_mission
                                and mission.posts[post].kind == UN_MISSION):
-            return baseline
+            return self._sides[mission.side].host_visa_policy
         return current
 
     def _request_visa(self, mission: Mission, post: Post) -> None:
@@ -161,10 +170,10 @@ class Staffing:
         """
         predecessor = self._next_awaiting(mission, post.id)
         application = Application(next(self._ids), post.id, predecessor=predecessor)
-        mission.applications[application.id] = application
+        mission.add_application(application)
         post.pipeline += 1
-        planning = self.scenario.sides[mission.side].planning
-        planned = self._planned(mission, predecessor, planning)
+        planning = self._sides[mission.side].planning
+        planned = self._planned(mission, predecessor)
         if predecessor is None and post.rotations_due > 0:
             post.rotations_due -= 1
             planned = True
@@ -193,19 +202,18 @@ class Staffing:
             mission.assigning_now = False
             return
         self._start_assignment(mission, waiting.popleft())
-        per_month = self.scenario.sides[mission.side].planning.assignments_per_month
+        per_month = self._sides[mission.side].planning.assignments_per_month
         assert per_month is not None
         self._at(MONTH_DAYS / per_month, self._next_assignment, mission)
 
     def _start_assignment(self, mission: Mission, application: Application) -> None:
-        months = self.scenario.sides[mission.side].planning.assignment_months
+        months = self._sides[mission.side].planning.assignment_months
         assert months is not None
         delay = MONTH_DAYS * self.streams("assignments", mission.side).triangular(
             months.low, months.mode, months.high)
         self._at(delay, self._assigned, mission, application)
 
-    @staticmethod
-    def _planned(mission: Mission, predecessor: int | None, planning: Any) -> bool:
+    def _planned(self, mission: Mission, predecessor: int | None) -> bool:
         """Whether the replacement of ``predecessor`` was planned with the rotation: their
         departure was known at least an assignment cycle ahead (a tour as drawn, or a
         standing tenure limit), not brought forward at short notice by a measure.
@@ -213,9 +221,7 @@ class Staffing:
         person = mission.expats.get(predecessor) if predecessor is not None else None
         if person is None:
             return False
-        cycle = planning.assignment_months.mode * MONTH_DAYS if planning.assignment_months \
-            else 0.0
-        return person.leave_at - person.leave_known_at >= cycle
+        return person.leave_at - person.leave_known_at >= self._cycle[mission.side]
 
     def _assigned(self, mission: Mission, application: Application) -> None:
         """The assignment is made: the visa is applied for."""
@@ -239,29 +245,29 @@ class Staffing:
     def _decide(self, mission: Mission, application: Application, token: int) -> None:
         if not application.alive or application.token != token:
             return
-        policy = self.visa_policy(mission, application.post)
-        year = int(self.now // YEAR)
+        policy, now = self.visa_policy(mission, application.post), self.clock.now
+        year = int(now // YEAR)
         if policy.quota is not None and mission.issued_by_year.get(year, 0) >= policy.quota:
             mission.held[application.id] = application
-            self._decide_after(mission, application, (year + 1) * YEAR - self.now)
+            self._decide_after(mission, application, (year + 1) * YEAR - now)
             return
         mission.held.pop(application.id, None)
         if self._visas[mission.side].random() >= policy.approval_rate:
             mission.visas_denied += 1
-            self._submit(mission, application, wait=self.scenario.sides[mission.side].reapply_days)
+            self._submit(mission, application, wait=self._sides[mission.side].reapply_days)
             return
         mission.visas_issued += 1
         current = mission.current("visa_policy")
         if current is None or policy is current:  # visas exempt from a policy use no quota
             mission.issued_by_year[year] = mission.issued_by_year.get(year, 0) + 1
-        mission.granted_on.append(self.now)
+        mission.granted_on.append(now)
         mission.visa_queue -= 1
         mission.in_transit += 1
         application.in_transit = True
-        spec = self.scenario.sides[mission.side]
+        spec = self._sides[mission.side]
         detour = spec.flight_detour_days if mission.current("suspend_flights") else 0.0
-        arrival = max(self.now + spec.travel_days + detour, self._handover(mission, application))
-        self._at(arrival - self.now, self._arrive, mission, application)
+        arrival = max(now + spec.travel_days + detour, self._handover(mission, application))
+        self._at(arrival - now, self._arrive, mission, application)
 
     def _next_awaiting(self, mission: Mission, post_id: str) -> int | None:
         """The longest-waiting person at the post whose replacement is sought, if any."""
@@ -305,7 +311,7 @@ class Staffing:
         to replace awaits a replacement again.
         """
         application.alive = False
-        del mission.applications[application.id]
+        mission.remove_application(application)
         mission.held.pop(application.id, None)
         predecessor = self.predecessor(mission, application)
         if predecessor is not None and not arrived:
@@ -331,7 +337,7 @@ class Staffing:
         # comes after mean / vacancies, but no faster than the mission can hire (more
         # slowly while it cannot pay through the host's banks).
         mission.hiring = True
-        spec = self.scenario.sides[mission.side]
+        spec = self._sides[mission.side]
         pace = spec.local_hires_per_month * (
             spec.costs.banking_hiring_factor if banking_restricted(mission) else 1.0)
         mean = max(spec.local_hire_days / vacancies, 30.4 / pace)
@@ -345,9 +351,9 @@ class Staffing:
         post = max(mission.posts.values(), key=lambda p: p.local_vacancies)
         if post.local_vacancies <= 0 or mission.local_plan_room <= 0:
             return
-        if budget_room(self.scenario.sides[mission.side], mission, local=True) == 0:
+        if budget_room(self._sides[mission.side], mission, local=True) == 0:
             return  # the budget allows no more local staff now
-        post.local += 1
+        mission.change_locals(post, 1)
         mission.locals_missing = max(0, mission.locals_missing - 1)
         self._schedule_local_hire(mission)
 
@@ -361,11 +367,21 @@ class Staffing:
         """
         leave = expat.tour_end
         for measure in mission.in_force("tenure_limit"):
+            days, deadline, covers = self._tenure_limit(measure)
+            if covers(expat.post):
+                leave = min(leave, max(expat.arrival + days, deadline))
+        return max(leave, self.clock.now)
+
+    def _tenure_limit(self, measure: Measure) -> tuple[float, int, Callable[[str], bool]]:
+        """A tenure limit's length in days, its deadline's day and which posts it covers,
+        worked out once per measure: they are read at every arrival.
+        """
+        found = self._tenure_limits.get(measure.id)
+        if found is None:
             move = measure.move
-            if move.covers(expat.post):
-                deadline = self.scenario.day(move.deadline or move.date)
-                leave = min(leave, max(expat.arrival + move.years * YEAR, deadline))
-        return max(leave, self.now)
+            found = self._tenure_limits[measure.id] = (
+                move.years * YEAR, self.scenario.day(move.deadline or move.date), move.covers)
+        return found
 
     def reconsider_tours(self, mission: Mission) -> None:
         """Recompute everyone's leaving day after a tenure limit changes."""
@@ -389,12 +405,15 @@ class Staffing:
 
     def _withdraw_replacement(self, mission: Mission, expat: Expat) -> None:
         """The replacement sought for ``expat`` is no longer needed."""
-        for application in [a for a in mission.applications.values()
-                            if a.predecessor == expat.id]:
+        for application in mission.replacements(expat.id):
             self.drop_application(mission, application, arrived=True)
         waiting = mission.awaiting.get(expat.post, [])
         if expat.id in waiting:
             waiting.remove(expat.id)
         expat.replacement_requested = False
-        mission.posts[expat.post].requested -= 1
+        mission.change_requested(mission.posts[expat.post], -1)
 
+
+def _cycle_days(planning: Any) -> float:
+    """Days from deciding to fill a position to its visa request, most commonly (0: at once)."""
+    return planning.assignment_months.mode * MONTH_DAYS if planning.assignment_months else 0.0

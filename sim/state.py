@@ -176,19 +176,66 @@ class Mission:
     locals_missing: int = 0
     #: Measures in force *on* this mission, by id, in the order they were applied.
     measures: dict[str, Measure] = field(default_factory=dict)
-    #: The same measures indexed by move name, so lookups cost the same however many.
-    _by_move: dict[str, dict[str, Measure]] = field(default_factory=dict, repr=False)
+    #: The same measures by move name, oldest first, and the move of the latest of each
+    #: kind (the one whose parameters hold), kept as they change: read on every event.
+    _by_move: dict[str, tuple[Measure, ...]] = field(default_factory=dict, repr=False)
+    _current: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: Applications by the expatriate they replace, oldest first, so finding someone's
+    #: replacement costs the same however large the mission.
+    _by_predecessor: dict[int, dict[int, Application]] = field(default_factory=dict,
+                                                                 repr=False)
 
     #: Restrictions in force, the sum of their severities and of their harms (each as
     #: estimated when made), kept as they change.
     restriction_count: int = 0
     restriction_severity: float = 0.0
     restriction_harm: float = 0.0
+    #: Totals over the posts of their local staff, of the expatriates whose replacement
+    #: is sought and of the expatriates planned, kept as they change (``change_locals``,
+    #: ``change_requested``, ``recount``): read on every event and every sample.
+    _locals: int = field(default=0, init=False, repr=False)
+    _requested: int = field(default=0, init=False, repr=False)
+    _planned_expats: int = field(default=0, init=False, repr=False)
+    #: Over the open posts: the local employees planned, and those they had at the start.
+    _open_planned_locals: int = field(default=0, init=False, repr=False)
+    _open_start_locals: int = field(default=0, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        #: What never changes: the embassies and consulates, and the expatriate positions
+        #: at the start, the norm by which a consular section is staffed.
+        self._counted = tuple(p for p in self.posts.values() if p.kind in COUNTED_KINDS)
+        self.start_expats = sum(p.start_expat for p in self.posts.values())
+        self.recount()
+
+    def recount(self) -> None:
+        """Total the posts again, after their staff or plans were set directly or a post
+        was closed or reopened.
+        """
+        posts = self.posts.values()
+        self._locals = sum(p.local for p in posts)
+        self._requested = sum(p.requested for p in posts)
+        self._planned_expats = sum(p.planned_expat for p in posts)
+        self._open_planned_locals = sum(p.planned_local for p in posts if p.open)
+        self._open_start_locals = sum(p.start_local for p in posts if p.open)
+
+    def change_locals(self, post: Post, n: int) -> None:
+        """``n`` more local employees at ``post`` (fewer if negative)."""
+        post.local += n
+        self._locals += n
+
+    def change_requested(self, post: Post, n: int) -> None:
+        """``n`` more expatriates at ``post`` whose replacement is sought (fewer if
+        negative).
+        """
+        post.requested += n
+        self._requested += n
 
     def add_measure(self, measure: Measure) -> None:
         """Put a measure in force on this mission."""
         self.measures[measure.id] = measure
-        self._by_move.setdefault(measure.move.move, {})[measure.id] = measure
+        name = measure.move.move
+        self._by_move[name] = (*self._by_move.get(name, ()), measure)
+        self._current[name] = measure.move
         if measure.is_restriction:
             self.restriction_count += 1
             self.restriction_severity += measure.move.severity
@@ -197,16 +244,45 @@ class Mission:
     def remove_measure(self, measure: Measure) -> None:
         """Take a measure out of force."""
         del self.measures[measure.id]
-        del self._by_move[measure.move.move][measure.id]
+        name = measure.move.move
+        kept = tuple(m for m in self._by_move[name] if m.id != measure.id)
+        if kept:
+            self._by_move[name], self._current[name] = kept, kept[-1].move
+        else:
+            del self._by_move[name], self._current[name]
         if measure.is_restriction:
             self.restriction_count -= 1
             self.restriction_severity -= measure.move.severity
             self.restriction_harm -= measure.harm
 
+    def add_application(self, application: Application) -> None:
+        """Put an application in the pipeline."""
+        self.applications[application.id] = application
+        if application.predecessor is not None:
+            self._by_predecessor.setdefault(application.predecessor, {})[
+                application.id] = application
+
+    def remove_application(self, application: Application) -> None:
+        """Take an application out of the pipeline."""
+        del self.applications[application.id]
+        if application.predecessor is not None:
+            paired = self._by_predecessor[application.predecessor]
+            del paired[application.id]
+            if not paired:
+                del self._by_predecessor[application.predecessor]
+
+    def replacements(self, expat_id: int) -> list[Application]:
+        """The applications to replace ``expat_id``, oldest first."""
+        return list(self._by_predecessor.get(expat_id, {}).values())
+
+    def has_replacement(self, expat_id: int) -> bool:
+        """Whether an application to replace ``expat_id`` is in the pipeline."""
+        return expat_id in self._by_predecessor
+
     @property
     def staff_local(self) -> int:
         """Local employees at all posts."""
-        return sum(p.local for p in self.posts.values())
+        return self._locals
 
     @property
     def staff_total(self) -> int:
@@ -223,13 +299,12 @@ class Mission:
         """Embassies and consulates open with someone in them: a post with no staff is
         not open, whatever the host allows.
         """
-        return sum(p.open and p.expats + p.local > 0 for p in self.posts.values()
-                   if p.kind in COUNTED_KINDS)
+        return sum(p.open and p.expats + p.local > 0 for p in self._counted)
 
     @property
     def planned_expats(self) -> int:
         """Expatriates the sending side plans for the whole mission."""
-        return sum(p.planned_expat for p in self.posts.values())
+        return self._planned_expats
 
     @property
     def unpaired_pipeline(self) -> int:
@@ -242,32 +317,36 @@ class Mission:
         """Expatriates the sending side still means to bring in: its plan less those
         staying on and those on their way.
         """
-        staying = sum(p.expats - p.requested + p.pipeline for p in self.posts.values())
-        return self.planned_expats - staying
+        # Each expatriate is at a post and each application is in a post's pipeline.
+        staying = len(self.expats) - self._requested + len(self.applications)
+        return self._planned_expats - staying
 
     @property
     def local_plan_room(self) -> int:
         """Local employees the sending side still means to hire at its open posts (a closed
         post's local staff are laid off, not moved).
         """
-        planned = sum(p.planned_local for p in self.posts.values() if p.open)
-        return planned - self.staff_local
+        return self._open_planned_locals - self._locals
 
-    def in_force(self, move_name: str) -> list[Measure]:
+    @property
+    def open_start_locals(self) -> int:
+        """Local employees the open posts had at the start."""
+        return self._open_start_locals
+
+    def in_force(self, move_name: str) -> tuple[Measure, ...]:
         """Measures of one kind in force on this mission, oldest first."""
-        return list(self._by_move.get(move_name, {}).values())
+        return self._by_move.get(move_name, ())
 
     def latest(self, move_name: str) -> Measure | None:
         """The most recent measure of one kind in force, or None."""
         found = self._by_move.get(move_name)
-        return next(reversed(found.values())) if found else None
+        return found[-1] if found else None
 
     def current(self, move_name: str) -> Any:
         """The latest move of a kind in force, or None: the one whose parameters hold now
         (a visa policy, a travel radius), so lifting it restores the one before.
         """
-        measure = self.latest(move_name)
-        return measure.move if measure is not None else None
+        return self._current.get(move_name)
 
     def restrictions(self) -> list[Measure]:
         """Measures the host has imposed on this mission and not lifted."""

@@ -587,6 +587,19 @@ def _check_invariants(sim: Simulation) -> None:
                                          for x in applications)
         assert mission.in_assignment == sum(x.assigning for x in applications)
         assert mission.in_transit == sum(x.in_transit for x in applications)
+        for expat_id in {x.predecessor for x in applications} - {None} | set(mission.expats):
+            # the index of replacements agrees with a scan of the pipeline
+            assert mission.replacements(expat_id) == [
+                x for x in applications if x.predecessor == expat_id]
+        # the totals kept as posts change agree with the posts
+        posts = mission.posts.values()
+        assert mission.staff_local == sum(p.local for p in posts)
+        assert mission.planned_expats == sum(p.planned_expat for p in posts)
+        assert mission.local_plan_room == sum(
+            p.planned_local for p in posts if p.open) - mission.staff_local
+        assert mission.open_start_locals == sum(p.start_local for p in posts if p.open)
+        assert mission.expat_plan_room == mission.planned_expats - sum(
+            p.expats - p.requested + p.pipeline for p in posts)
         for post in mission.posts.values():
             assert post.expat_positions >= 0 and post.local_positions >= 0, post
             assert 0 <= post.local <= post.local_positions, post
