@@ -14,11 +14,15 @@ from sim.clock import Clock, collection_paused
 
 @pytest.fixture
 def collector_on() -> Iterator[None]:
-    """The garbage collector on, whatever the test does to it."""
+    """The garbage collector on for the test, and as it was after, whatever the test did to
+    it (left off, the rest of the session would keep every cycle it makes).
+    """
     was = gc.isenabled()
     gc.enable()
     yield
-    if not was:
+    if was:
+        gc.enable()
+    else:
         gc.disable()
 
 
