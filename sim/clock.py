@@ -9,43 +9,11 @@ and scheduled in one step), as cheaply as SimPy allows.
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import simpy
 from simpy.events import NORMAL, Event
-
-#: Runs going on in this process (threads may run several), and whether the cyclic
-#: garbage collector was on when the first began.
-_runs = 0
-_collecting = False
-_runs_lock = threading.Lock()
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a run goes on, as it was before after.
-
-    A run makes no reference cycles (its garbage is freed as it is dropped), so a
-    collection during it finds nothing and only costs time: one pass over a process's
-    heap costs about a fifth of the record replay.
-    """
-    global _runs, _collecting
-    with _runs_lock:
-        if _runs == 0:
-            _collecting = gc.isenabled()
-            gc.disable()
-        _runs += 1
-    try:
-        yield
-    finally:
-        with _runs_lock:
-            _runs -= 1
-            if _runs == 0 and _collecting:
-                gc.enable()
 
 
 class Call(Event):
@@ -72,11 +40,6 @@ class Clock(simpy.Environment):
         self.events_processed = 0
         #: The callback of every call, bound once.
         self.fire = self._fire
-
-    def run(self, until: Any = None) -> Any:
-        """Process every call scheduled before ``until``, with no garbage collection."""
-        with collection_paused():
-            return super().run(until)
 
     def at(self, delay: float, fn: Callable[..., Any], *args: Any) -> None:
         """Call ``fn(*args)`` after ``delay`` days (now, if not positive)."""
