@@ -288,20 +288,24 @@ def write_table(rows: Sequence[Row], path: Path) -> Path:
     return path
 
 
-def _rounded(value: Any, signed: bool = False) -> str:
-    """Round a number for reading at a glance: whole numbers plain, else 3 figures."""
+def rounded(value: Any, signed: bool = False, grouped: bool = False) -> str:
+    """Round a number for reading at a glance: whole numbers (and 100 or more) plain, 1 to
+    100 to a tenth, below 1 to 2 figures; ``grouped`` puts in thousands separators. Text
+    is kept as it is; NaN is empty.
+    """
     if isinstance(value, str):
         return value
     value = float(value)
     if math.isnan(value):
         return ""
+    comma = "," if grouped else ""
     if value.is_integer() or abs(value) >= 100:
-        text = f"{value:.0f}"
+        text = f"{value:{comma}.0f}"
     elif abs(value) >= 1:
-        text = f"{value:.1f}"
+        text = f"{value:{comma}.1f}"
     else:
         text = f"{value:.2g}"
-    if float(text) == 0:
+    if float(text.replace(",", "")) == 0:
         return "0"
     return f"+{text}" if signed and value > 0 else text
 
@@ -332,7 +336,7 @@ def format_table(rows: Sequence[Row]) -> str:
     """
     columns = TEXT_COLUMNS + NUMBER_COLUMNS
     body = [
-        [_rounded(row[key], signed=key == "end_minus_first") for key, _ in columns]
+        [rounded(row[key], signed=key == "end_minus_first") for key, _ in columns]
         for row in _headline_rows(rows)
     ]
     titles = [title for _, title in columns]

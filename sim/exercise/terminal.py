@@ -174,8 +174,8 @@ class Terminal:
 
     def _state(self, turn: Turn) -> str:
         lines = [self._side(state) for state in turn.sides.values()]
-        lines.append(f"Relations: tension {_n(turn.joint['tension'], 1)} "
-                     f"[{_n(turn.base_joint['tension'], 1)}] (0 is none; each hostile move "
+        lines.append(f"Relations: tension {number(turn.joint['tension'], 1)} "
+                     f"[{number(turn.base_joint['tension'], 1)}] (0 is none; each hostile move "
                      "adds its harm, fading with time)")
         return "\n".join(lines)
 
@@ -183,16 +183,17 @@ class Terminal:
         m, b = state.metrics, state.base
 
         def pair(metric: str, digits: int = 0) -> str:
-            return f"{_n(m[metric], digits)} [{_n(b[metric], digits)}]"
+            return f"{number(m[metric], digits)} [{number(b[metric], digits)}]"
 
         wait = m["visa_wait_days"]
         lines = [
             f"{state.mission} ({state.side}): staff {pair('staff_total')}: "
-            f"{_n(m['staff_expat'])} diplomats and staff sent, {_n(m['staff_local'])} local; "
+            f"{number(m['staff_expat'])} diplomats and staff sent, "
+            f"{number(m['staff_local'])} local; "
             f"posts open {pair('posts_open')}; waiting for the host's visas "
             f"{pair('visa_queue')}",
             f"  visas to the public {pair('consular_output')} a month"
-            + (f", a wait of {_n(wait)} days" if wait else "")
+            + (f", a wait of {number(wait)} days" if wait else "")
             + f"; work {pair('work_capacity')} diplomat-days a month; cost "
             f"{pair('cost_per_head')} thousand a head",
             "  consular services: " + ("; ".join(filter(None, [
@@ -251,11 +252,11 @@ class Terminal:
         self.write(f"The path so far, on {played.at} [base]:")
         for state in played.sides.values():
             m, b = state.metrics, state.base
-            self.write(f"  {state.mission}: staff {_n(m['staff_total'])} "
-                       f"[{_n(b['staff_total'])}], visas to the public "
-                       f"{_n(m['consular_output'])} [{_n(b['consular_output'])}] a month, "
-                       f"restrictions {_n(m['restrictions_in_force'])} "
-                       f"[{_n(b['restrictions_in_force'])}]")
+            self.write(f"  {state.mission}: staff {number(m['staff_total'])} "
+                       f"[{number(b['staff_total'])}], visas to the public "
+                       f"{number(m['consular_output'])} [{number(b['consular_output'])}] a month, "
+                       f"restrictions {number(m['restrictions_in_force'])} "
+                       f"[{number(b['restrictions_in_force'])}]")
 
     def _event(self, event: Event, source: bool = True) -> str:
         text = f"  {event.date} {event.words}"
@@ -268,6 +269,6 @@ class Terminal:
                              break_long_words=False, break_on_hyphens=False)
 
 
-def _n(value: float | None, digits: int = 0) -> str:
+def number(value: float | None, digits: int = 0) -> str:
     """A figure as people read it: ``1,234``; ``-`` when not defined."""
     return "-" if value is None else f"{value:,.{digits}f}"

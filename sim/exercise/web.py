@@ -47,7 +47,7 @@ from sim.exercise.engine import (
     Param,
     Played,
 )
-from sim.exercise.terminal import _n as figure
+from sim.exercise.terminal import number as figure
 from sim.moves import Move
 from sim.scenario.checks import one_of
 from sim.words import move_words

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from sim.compare import HEADLINE, Run, difference_table
+from sim.compare import HEADLINE, Run, difference_table, rounded
 from sim.metrics import JOINT_METRICS, SIDE_METRICS
 from sim.results import BOTH, Timeseries
 from sim.words import mission_name, sentence
@@ -136,16 +136,7 @@ def figure(value: Any, signed: bool = False) -> str:
     """A number for reading at a glance: ``1,200``, ``88.5``, ``0.25``; a gap as ``—``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    value = float(value)
-    if value.is_integer() or abs(value) >= 100:
-        shown = f"{value:,.0f}"
-    elif abs(value) >= 1:
-        shown = f"{value:,.1f}"
-    else:
-        shown = f"{value:.2g}"
-    if float(shown.replace(",", "")) == 0:
-        return "0"
-    return f"+{shown}" if signed and value > 0 else shown
+    return rounded(float(value), signed, grouped=True)
 
 
 # --- the timeline -----------------------------------------------------------------------------
