@@ -8,11 +8,11 @@ visa policy, bans) under which they happen.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from sim.costs import banking_restricted, budget_room
-from sim.state import UN_MISSION, Application, Expat, Mission, Post
+from sim.state import UN_MISSION, Application, Expat, Measure, Mission, Post
 
 if TYPE_CHECKING:
     from sim.clock import Clock
@@ -40,6 +40,13 @@ class Staffing:
         self._sides = scenario.sides
         self._budgeted = {side: spec.costs.budget is not None
                           for side, spec in scenario.sides.items()}
+        self._tenure_limits: dict[str, tuple[float, int, Callable[[str], bool]]] = {}
+        #: Each side's tour lengths (low, mode, high) and assignment cycle in days: how far
+        #: ahead a departure must be known for its replacement to count as planned.
+        self._tour_years = {side: (spec.tour_years.low, spec.tour_years.mode,
+                                   spec.tour_years.high)
+                            for side, spec in scenario.sides.items()}
+        self._cycle = {side: _cycle_days(spec.planning) for side, spec in scenario.sides.items()}
 
     @property
     def now(self) -> float:
@@ -56,8 +63,7 @@ class Staffing:
                 self._add_expat(mission, post, arrival, tour)
 
     def _tour_days(self, mission: Mission) -> float:
-        t = self._sides[mission.side].tour_years
-        return YEAR * self._tours[mission.side].triangular(t.low, t.mode, t.high)
+        return YEAR * self._tours[mission.side].triangular(*self._tour_years[mission.side])
 
     def _add_expat(self, mission: Mission, post: Post, arrival: float, tour: float) -> None:
         expat = Expat(next(self._ids), post.id, arrival, arrival + tour, arrival + tour,
@@ -167,7 +173,7 @@ class Staffing:
         mission.add_application(application)
         post.pipeline += 1
         planning = self._sides[mission.side].planning
-        planned = self._planned(mission, predecessor, planning)
+        planned = self._planned(mission, predecessor)
         if predecessor is None and post.rotations_due > 0:
             post.rotations_due -= 1
             planned = True
@@ -207,8 +213,7 @@ class Staffing:
             months.low, months.mode, months.high)
         self._at(delay, self._assigned, mission, application)
 
-    @staticmethod
-    def _planned(mission: Mission, predecessor: int | None, planning: Any) -> bool:
+    def _planned(self, mission: Mission, predecessor: int | None) -> bool:
         """Whether the replacement of ``predecessor`` was planned with the rotation: their
         departure was known at least an assignment cycle ahead (a tour as drawn, or a
         standing tenure limit), not brought forward at short notice by a measure.
@@ -216,9 +221,7 @@ class Staffing:
         person = mission.expats.get(predecessor) if predecessor is not None else None
         if person is None:
             return False
-        cycle = planning.assignment_months.mode * MONTH_DAYS if planning.assignment_months \
-            else 0.0
-        return person.leave_at - person.leave_known_at >= cycle
+        return person.leave_at - person.leave_known_at >= self._cycle[mission.side]
 
     def _assigned(self, mission: Mission, application: Application) -> None:
         """The assignment is made: the visa is applied for."""
@@ -364,11 +367,21 @@ class Staffing:
         """
         leave = expat.tour_end
         for measure in mission.in_force("tenure_limit"):
+            days, deadline, covers = self._tenure_limit(measure)
+            if covers(expat.post):
+                leave = min(leave, max(expat.arrival + days, deadline))
+        return max(leave, self.clock.now)
+
+    def _tenure_limit(self, measure: Measure) -> tuple[float, int, Callable[[str], bool]]:
+        """A tenure limit's length in days, its deadline's day and which posts it covers,
+        worked out once per measure: they are read at every arrival.
+        """
+        found = self._tenure_limits.get(measure.id)
+        if found is None:
             move = measure.move
-            if move.covers(expat.post):
-                deadline = self.scenario.day(move.deadline or move.date)
-                leave = min(leave, max(expat.arrival + move.years * YEAR, deadline))
-        return max(leave, self.now)
+            found = self._tenure_limits[measure.id] = (
+                move.years * YEAR, self.scenario.day(move.deadline or move.date), move.covers)
+        return found
 
     def reconsider_tours(self, mission: Mission) -> None:
         """Recompute everyone's leaving day after a tenure limit changes."""
@@ -400,3 +413,7 @@ class Staffing:
         expat.replacement_requested = False
         mission.change_requested(mission.posts[expat.post], -1)
 
+
+def _cycle_days(planning: Any) -> float:
+    """Days from deciding to fill a position to its visa request, most commonly (0: at once)."""
+    return planning.assignment_months.mode * MONTH_DAYS if planning.assignment_months else 0.0
