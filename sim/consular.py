@@ -131,6 +131,7 @@ class ConsularService:
         self.scenario, self.clock, self.missions = scenario, clock, missions
         self.queues = {side: Queue() for side in missions}
         self._arrivals = {side: streams("consular", side) for side in missions}
+        self._last_day = scenario.day(scenario.end)
         if any(scenario.sides[s].consular.demand_per_month is not None for s in missions):
             clock.at(0.0, self.step)
 
@@ -139,7 +140,8 @@ class ConsularService:
         spec = self.scenario.sides[side].consular
         if not spec.demand_per_month:
             return 0.0
-        month = self.scenario.date(day).month + (self.scenario.date(day).day - 1) / 31
+        date = self.scenario.date(day)
+        month = date.month + (date.day - 1) / 31
         season = 1.0 + spec.seasonality * math.cos(2 * math.pi * (month - spec.peak_month) / 12)
         return spec.demand_per_month * season / MONTH_DAYS
 
@@ -149,7 +151,7 @@ class ConsularService:
             spec = self.scenario.sides[side]
             if spec.consular.demand_per_month is not None:
                 self._step(side, spec, mission)
-        if self.clock.now + STEP_DAYS <= self.scenario.day(self.scenario.end):
+        if self.clock.now + STEP_DAYS <= self._last_day:
             self.clock.at(STEP_DAYS, self.step)
 
     def _step(self, side: str, spec: SideSpec, mission: Mission) -> None:
