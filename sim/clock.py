@@ -19,12 +19,14 @@ from simpy.events import NORMAL, Event
 class Call(Event):
     """A function to call with its arguments at a time: the clock's one kind of event."""
 
+    #: Triggered when made, like a ``Timeout``: set once for all calls.
+    _ok = True
+    _value = None
+
     def __init__(self, clock: Clock, delay: float, fn: Callable[..., Any], args: tuple):
         """Schedule ``fn(*args)`` on ``clock`` after ``delay`` days (not negative)."""
         self.env = clock
         self.callbacks = [clock.fire]
-        self._ok = True
-        self._value = None
         self.fn, self.args = fn, args
         clock.schedule(self, NORMAL, delay)
 
