@@ -116,7 +116,7 @@ def issuing_share(mission: Mission) -> float:
 
 def capacity_per_month(spec: SideSpec, mission: Mission) -> float:
     """Interviews a month the mission can hold now."""
-    norm = sum(p.start_local for p in mission.posts.values() if p.open)
+    norm = mission.open_start_locals
     support = min(1.0, mission.staff_local / norm) if norm else 1.0
     productivity = 1.0 - spec.consular.local_support * (1.0 - support)
     return officers(spec, mission) * spec.consular_rate * productivity * issuing_share(mission)

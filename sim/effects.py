@@ -167,6 +167,7 @@ class Effects:
             return None, 0
         home = self._relocation_post(mission, post)
         post.open = False
+        mission.recount()
         mission.change_locals(post, -post.local)
         moved = (home.id if home else None, post.expat_positions)
         for expat in [e for e in mission.expats.values() if e.post == post_id]:
@@ -192,6 +193,7 @@ class Effects:
         """Reopen a post, taking back its positions and the staff moved with them."""
         post = mission.posts[post_id]
         post.open = True
+        mission.recount()
         if moved_to is not None:
             home = mission.posts[moved_to]
             if not home.open:  # the embassy closed too: take them from where they went

@@ -196,6 +196,9 @@ class Mission:
     _locals: int = field(default=0, init=False, repr=False)
     _requested: int = field(default=0, init=False, repr=False)
     _planned_expats: int = field(default=0, init=False, repr=False)
+    #: Over the open posts: the local employees planned, and those they had at the start.
+    _open_planned_locals: int = field(default=0, init=False, repr=False)
+    _open_start_locals: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         #: What never changes: the embassies and consulates, and the expatriate positions
@@ -205,11 +208,15 @@ class Mission:
         self.recount()
 
     def recount(self) -> None:
-        """Total the posts again, after their staff or plans were set directly."""
+        """Total the posts again, after their staff or plans were set directly or a post
+        was closed or reopened.
+        """
         posts = self.posts.values()
         self._locals = sum(p.local for p in posts)
         self._requested = sum(p.requested for p in posts)
         self._planned_expats = sum(p.planned_expat for p in posts)
+        self._open_planned_locals = sum(p.planned_local for p in posts if p.open)
+        self._open_start_locals = sum(p.start_local for p in posts if p.open)
 
     def change_locals(self, post: Post, n: int) -> None:
         """``n`` more local employees at ``post`` (fewer if negative)."""
@@ -319,8 +326,12 @@ class Mission:
         """Local employees the sending side still means to hire at its open posts (a closed
         post's local staff are laid off, not moved).
         """
-        planned = sum(p.planned_local for p in self.posts.values() if p.open)
-        return planned - self.staff_local
+        return self._open_planned_locals - self._locals
+
+    @property
+    def open_start_locals(self) -> int:
+        """Local employees the open posts had at the start."""
+        return self._open_start_locals
 
     def in_force(self, move_name: str) -> tuple[Measure, ...]:
         """Measures of one kind in force on this mission, oldest first."""

@@ -595,6 +595,9 @@ def _check_invariants(sim: Simulation) -> None:
         posts = mission.posts.values()
         assert mission.staff_local == sum(p.local for p in posts)
         assert mission.planned_expats == sum(p.planned_expat for p in posts)
+        assert mission.local_plan_room == sum(
+            p.planned_local for p in posts if p.open) - mission.staff_local
+        assert mission.open_start_locals == sum(p.start_local for p in posts if p.open)
         assert mission.expat_plan_room == mission.planned_expats - sum(
             p.expats - p.requested + p.pipeline for p in posts)
         for post in mission.posts.values():
