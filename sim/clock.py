@@ -9,11 +9,52 @@ and scheduled in one step), as cheaply as SimPy allows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import simpy
 from simpy.events import NORMAL, Event
+
+#: Runs going on in this process (threads may run several), and whether the cyclic
+#: garbage collector was on when the first began.
+_runs = 0
+_collecting = False
+_runs_lock = threading.Lock()
+
+
+@contextmanager
+def collection_deferred() -> Iterator[None]:
+    """The cyclic garbage collector off while one run goes on, and one young collection
+    when it ends.
+
+    A run makes no reference cycles, yet each SimPy event it schedules is a few tracked
+    objects that live until they fire, so collections during it pass over ever more of
+    them and find nothing: a quarter of a run at missions 30 times the record's. The
+    collection at the end moves what the run made on, as those during it would have, so
+    cycles made outside runs are still freed in time. While runs overlap (threads) the
+    collector works as usual.
+    """
+    global _runs, _collecting
+    with _runs_lock:
+        _runs += 1
+        if _runs == 1:
+            _collecting = gc.isenabled()
+            gc.disable()
+        elif _collecting:
+            gc.enable()
+    try:
+        yield
+    finally:
+        with _runs_lock:
+            _runs -= 1
+            last = _runs == 0 and _collecting
+            if last:
+                gc.enable()
+        if last:
+            gc.collect(1)
 
 
 class Call(Event):
@@ -40,6 +81,11 @@ class Clock(simpy.Environment):
         self.events_processed = 0
         #: The callback of every call, bound once.
         self.fire = self._fire
+
+    def run(self, until: Any = None) -> Any:
+        """Process every call scheduled before ``until`` (see ``collection_deferred``)."""
+        with collection_deferred():
+            return super().run(until)
 
     def at(self, delay: float, fn: Callable[..., Any], *args: Any) -> None:
         """Call ``fn(*args)`` after ``delay`` days (now, if not positive)."""
