@@ -39,15 +39,15 @@ def number(value: float) -> str:
 
 def timeseries_rows(sim: Simulation) -> Iterator[tuple[str, str, str, str]]:
     """``date, side, metric, value`` rows, one per sample, side and metric."""
-    monitor = sim.monitor
-    side_values, joint_values = monitor.side_values, monitor.joint_values
-    for row in range(monitor.taken):
-        date = sim.scenario.date(int(monitor.days[row])).isoformat()
-        for j, side in enumerate(monitor.sides):
-            for k, metric in enumerate(SIDE_METRICS):
-                yield date, side, metric, number(side_values[row, j, k])
-        for k, metric in enumerate(JOINT_METRICS):
-            yield date, "both", metric, number(joint_values[row, k])
+    monitor = sim.monitor  # read as Python floats: a numpy scalar is slow to index and format
+    side_values, joint_values = monitor.side_values.tolist(), monitor.joint_values.tolist()
+    for day, sides, joint in zip(monitor.days.tolist(), side_values, joint_values, strict=True):
+        date = sim.scenario.date(day).isoformat()
+        for side, values in zip(monitor.sides, sides, strict=True):
+            for metric, value in zip(SIDE_METRICS, values, strict=True):
+                yield date, side, metric, number(value)
+        for metric, value in zip(JOINT_METRICS, joint, strict=True):
+            yield date, "both", metric, number(value)
 
 
 def event_rows(sim: Simulation) -> Iterator[tuple[str, ...]]:
