@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -148,6 +149,23 @@ def test_python_dash_m_sim_is_the_same_command(tmp_path):
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert done.stderr.strip() == f"error: {tmp_path / 'nope.yaml'}: no such file"
+
+
+def _blas_threads(env: dict[str, str]) -> str:
+    """OPENBLAS_NUM_THREADS as the parity command leaves it, before numpy is imported."""
+    code = "import os, sim.__main__; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def test_the_command_runs_numpy_on_one_blas_thread():
+    """Parity does no linear algebra: BLAS threads would only spend CPU and crowd workers."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    assert _blas_threads(env) == "1"
+
+
+def test_a_blas_thread_count_the_user_set_is_kept():
+    assert _blas_threads({**os.environ, "OPENBLAS_NUM_THREADS": "3"}) == "3"
 
 
 IMPLAUSIBLE = SMALL.replace("move: expel, count: 5,", "move: expel, count: 5000,")
