@@ -1,7 +1,7 @@
 """Benchmark: the record replay's SimPy events per second against two references.
 
 Run with ``python bench/replay.py``. All are measured in this process, best of several
-repeats:
+repeats, the replay and the shaped model in turn:
 
 - a bare SimPy loop (one process yielding timeouts): SimPy's own floor;
 - a minimal SimPy model with the replay's shape (issue 10): about 1,300 people on
@@ -88,13 +88,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
 
-    runs = [replay(args.scenario, args.seed) for _ in range(args.repeats)]
-    events = runs[0][0]
+    # In turn, so that both sides of the ratio see the machine in the same state (its
+    # speed drifts by a third from one minute to the next).
+    runs, shaped = [], []
+    for _ in range(args.repeats):
+        runs.append(replay(args.scenario, args.seed))
+        shaped.append(shaped_model())
+    events, shaped_events = runs[0][0], shaped[0][0]
     replay_seconds = min(seconds for _, seconds in runs)
-    bare_seconds = min(bare_loop(events) for _ in range(args.repeats))
-    shaped = [shaped_model() for _ in range(args.repeats)]
-    shaped_events = shaped[0][0]
     shaped_seconds = min(seconds for _, seconds in shaped)
+    bare_seconds = min(bare_loop(events) for _ in range(args.repeats))
     replay_rate, bare_rate = events / replay_seconds, events / bare_seconds
     shaped_rate = shaped_events / shaped_seconds
     print(f"scenario        {args.scenario.name}")
