@@ -36,7 +36,9 @@ class Quantiles:
         self.ps, self.exact = ps, exact
         self.count = np.zeros(cells, dtype=np.int64)
         self.kept = np.full((cells, exact), np.nan)
-        shape = (len(ps), cells, MARKERS)
+        # Marker by marker, each a row over the cells: a step works on whole rows in
+        # place, not on copies gathered from the cells that moved.
+        shape = (len(ps), MARKERS, cells)
         self.height, self.position, self.desired = (np.zeros(shape) for _ in range(3))
         self.fraction = np.array([[0.0, p / 2, p, (1 + p) / 2, 1.0] for p in ps])
 
@@ -47,13 +49,13 @@ class Quantiles:
         keeping = np.flatnonzero(seen & (self.count < self.exact))
         self.kept[keeping, self.count[keeping]] = values[keeping]
         starting = keeping[self.count[keeping] == self.exact - 1]
-        moving = np.flatnonzero(seen & (self.count >= self.exact))
+        moving = seen & (self.count >= self.exact)
         self.count += seen
         if starting.size:
             self._start(starting)
-        if moving.size:
+        if moving.any():
             for j in range(len(self.ps)):
-                self._move(j, moving, values[moving])
+                self._move(j, moving, values)
 
     def _start(self, rows: np.ndarray) -> None:
         """Place each quantile's markers on the kept values' order statistics."""
@@ -66,38 +68,40 @@ class Quantiles:
             index[-1] = self.exact - 1
             for i in range(MARKERS - 2, -1, -1):
                 index[i] = min(index[i], index[i + 1] - 1)
-            self.height[j, rows] = ordered[:, index]
-            self.position[j, rows] = index + 1.0
-            self.desired[j, rows] = at + 1.0
+            self.height[j][:, rows] = ordered[:, index].T
+            self.position[j][:, rows] = (index + 1.0)[:, None]
+            self.desired[j][:, rows] = (at + 1.0)[:, None]
 
-    def _move(self, j: int, rows: np.ndarray, x: np.ndarray) -> None:
-        """One P² step for quantile ``j`` on ``rows``, with their new observations ``x``."""
-        q, n, nd = self.height[j, rows], self.position[j, rows], self.desired[j, rows]
-        q[:, 0] = np.minimum(q[:, 0], x)
-        q[:, 4] = np.maximum(q[:, 4], x)
+    def _move(self, j: int, moving: np.ndarray, x: np.ndarray) -> None:
+        """One P² step for quantile ``j`` on the cells ``moving`` (a mask), with their new
+        observations ``x`` (the other cells' values are not read).
+        """
+        q, n, nd = self.height[j], self.position[j], self.desired[j]
+        x = np.where(moving, x, np.nan)  # fmin and fmax leave a cell without one as it is
+        np.fmin(q[0], x, out=q[0])
+        np.fmax(q[4], x, out=q[4])
         # the interval k with q[k] <= x < q[k+1] (0..3): markers above it move up one
-        k = np.clip((x[:, None] >= q[:, 1:4]).sum(axis=1), 0, 3)
-        n += np.arange(MARKERS)[None, :] > k[:, None]
-        nd += self.fraction[j]
+        k = np.clip((x >= q[1:4]).sum(axis=0), 0, 3)
+        n += (np.arange(MARKERS)[:, None] > k) & moving
+        nd += np.where(moving, self.fraction[j][:, None], 0.0)
         for i in (1, 2, 3):
-            d = nd[:, i] - n[:, i]
-            move = ((d >= 1) & (n[:, i + 1] - n[:, i] > 1)) | (
-                (d <= -1) & (n[:, i - 1] - n[:, i] < -1))
+            d = nd[i] - n[i]
+            move = moving & (((d >= 1) & (n[i + 1] - n[i] > 1))
+                             | ((d <= -1) & (n[i - 1] - n[i] < -1)))
             if not move.any():
                 continue
             s = np.sign(d[move])
-            qm, qi, qp = q[move, i - 1], q[move, i], q[move, i + 1]
-            nm, ni, np_ = n[move, i - 1], n[move, i], n[move, i + 1]
+            qm, qi, qp = q[i - 1, move], q[i, move], q[i + 1, move]
+            nm, ni, np_ = n[i - 1, move], n[i, move], n[i + 1, move]
             parabolic = qi + s / (np_ - nm) * ((ni - nm + s) * (qp - qi) / (np_ - ni)
                                                + (np_ - ni - s) * (qi - qm) / (ni - nm))
             linear = qi + s * (np.where(s > 0, qp, qm) - qi) / (np.where(s > 0, np_, nm) - ni)
-            q[move, i] = np.where((qm < parabolic) & (parabolic < qp), parabolic, linear)
-            n[move, i] += s
-        self.height[j, rows], self.position[j, rows], self.desired[j, rows] = q, n, nd
+            q[i, move] = np.where((qm < parabolic) & (parabolic < qp), parabolic, linear)
+            n[i, move] += s
 
     def values(self) -> np.ndarray:
         """Array ``[quantile, cell]`` now (NaN for a cell with no observation)."""
-        out = self.height[:, :, 2].copy()
+        out = self.height[:, 2, :].copy()
         few = np.flatnonzero(self.count < self.exact)
         if few.size:
             with warnings.catch_warnings():  # a cell with no value yet is NaN, as it should
