@@ -1,7 +1,7 @@
 """Benchmark: ensembles of the record replay on 1 and 2 workers, on Dask, and their memory.
 
 Run with ``python bench/ensemble.py --replications 1000`` (the issue's full measure is
-``--replications 10000``, about 20 minutes on two cores). Prints one table row per case:
+``--replications 10000``, about 35 minutes on two cores). Prints one table row per case:
 wall time, replications a second, speedup over one worker, and the parent's peak memory
 (resident set, from ``resource``), which must not grow with the replications (the
 results are folded as they arrive). Memory is measured in a fresh process per case, so
