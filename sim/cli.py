@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import math
 import os
 import signal
@@ -252,7 +251,6 @@ def _run(args: argparse.Namespace) -> int:
     from sim.output import write_run_files
 
     scenario = _load(args.scenario)
-    gc.freeze()  # the modules and the scenario live as long as the command: never collected
     if args.seed is not None and args.seed < 0:
         raise ParityUserError(f"--seed {args.seed}: must be a whole number >= 0")
     out_dir = args.out or Path("results") / args.scenario.stem

@@ -41,7 +41,8 @@ def timeseries_rows(sim: Simulation) -> Iterator[tuple[str, str, str, str]]:
     """``date, side, metric, value`` rows, one per sample, side and metric."""
     monitor = sim.monitor  # read as Python floats: a numpy scalar is slow to index and format
     side_values, joint_values = monitor.side_values.tolist(), monitor.joint_values.tolist()
-    for day, sides, joint in zip(monitor.days.tolist(), side_values, joint_values, strict=True):
+    days = monitor.days[:monitor.taken].tolist()  # a run stopped early has taken fewer
+    for day, sides, joint in zip(days, side_values, joint_values, strict=True):
         date = sim.scenario.date(day).isoformat()
         for side, values in zip(monitor.sides, sides, strict=True):
             for metric, value in zip(SIDE_METRICS, values, strict=True):
