@@ -29,7 +29,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "scenarios" / "record-2016-2025.yaml"
-TARGET = 0.72 / 2
 
 
 def cpu_seconds(argv: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -37,8 +36,10 @@ def cpu_seconds(argv: list[str], env: dict[str, str], cwd: Path) -> float:
     checkout: ``python -m sim`` would import the package beside it, whatever is installed).
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(argv, env=env, check=True, cwd=cwd, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    done = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{done.stderr}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -66,6 +67,16 @@ def interleaved(versions: dict[str, dict[str, list[str]]], env: dict[str, str], 
                 if round_:
                     times[version].setdefault(name, []).append(seconds)
     return times
+
+
+def check_installed(python: str, root: Path, cwd: Path) -> None:
+    """Stop unless ``python`` imports the ``sim`` package of the checkout at ``root``."""
+    found = subprocess.run([python, "-c", "import sim; print(sim.__file__)"], cwd=cwd,
+                           capture_output=True, text=True).stdout.strip()
+    if not found or not Path(found).resolve().is_relative_to(root.resolve()):
+        raise SystemExit(f"{python} imports sim from {found or 'nowhere'}, not from {root}: "
+                         f"run this script with the Python Parity is installed in "
+                         f"(pip install -e {root})")
 
 
 @contextlib.contextmanager
@@ -130,11 +141,13 @@ def main() -> None:
                 python = stack.enter_context(installed(args.baseline, out / "baseline"))
                 versions[args.baseline] = commands(python, out / "baseline" / "tree",
                                                    out / "run")
+            check_installed(sys.executable, ROOT, out)
             versions["this checkout"] = commands(sys.executable, ROOT, out / "run")
             print(f"CPU seconds, {args.runs} processes each, taken in turn:\n")
             report(interleaved(versions, env, out, args.runs))
-        print(f"\nTarget: at most half of the baseline's (0.72 s measured when the issue was "
-              f"filed: {TARGET:.2f} s).\n")
+        print("\nTarget (issue 10): each parity command at most half of what it cost when the "
+              "issue was filed (commit 6d300d5; 0.72 s for the run then), which is the ratio "
+              "above with --baseline 6d300d5.\n")
         print("| imported by the run | ms (wall, one process) |")
         print("|---|---|")
         run = commands(sys.executable, ROOT, out / "run")["parity run --no-figures (record)"]

@@ -152,8 +152,11 @@ def test_python_dash_m_sim_is_the_same_command(tmp_path):
 
 
 def _blas_threads(env: dict[str, str]) -> str:
-    """OPENBLAS_NUM_THREADS as the parity command leaves it, before numpy is imported."""
-    code = "import os, sim.__main__; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    """OPENBLAS_NUM_THREADS as the parity command leaves it, checked to be set before numpy
+    is imported (BLAS reads it once, when numpy loads).
+    """
+    code = ("import os, sys, sim.__main__; assert 'numpy' not in sys.modules; "
+            "print(os.environ['OPENBLAS_NUM_THREADS'])")
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                           text=True, check=True).stdout.strip()
 
