@@ -142,7 +142,7 @@ def main() -> None:
                 versions[args.baseline] = commands(python, out / "baseline" / "tree",
                                                    out / "run")
             check_installed(sys.executable, ROOT, out)
-            versions["this checkout"] = commands(sys.executable, ROOT, out / "run")
+            this = versions["this checkout"] = commands(sys.executable, ROOT, out / "run")
             print(f"CPU seconds, {args.runs} processes each, taken in turn:\n")
             report(interleaved(versions, env, out, args.runs))
         print("\nTarget (issue 10): each parity command at most half of what it cost when the "
@@ -150,7 +150,7 @@ def main() -> None:
               "above with --baseline 6d300d5.\n")
         print("| imported by the run | ms (wall, one process) |")
         print("|---|---|")
-        run = commands(sys.executable, ROOT, out / "run")["parity run --no-figures (record)"]
+        run = this["parity run --no-figures (record)"]
         for name, micros in import_breakdown(run, env, out):
             print(f"| {name} | {micros / 1000:.0f} |")
     finally:

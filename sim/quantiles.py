@@ -54,8 +54,9 @@ class Quantiles:
         if starting.size:
             self._start(starting)
         if moving.any():
+            x = np.where(moving, values, np.nan)  # fmin and fmax leave the others as they are
             for j in range(len(self.ps)):
-                self._move(j, moving, values)
+                self._move(j, moving, x)
 
     def _start(self, rows: np.ndarray) -> None:
         """Place each quantile's markers on the kept values' order statistics."""
@@ -74,10 +75,9 @@ class Quantiles:
 
     def _move(self, j: int, moving: np.ndarray, x: np.ndarray) -> None:
         """One P² step for quantile ``j`` on the cells ``moving`` (a mask), with their new
-        observations ``x`` (the other cells' values are not read).
+        observations ``x`` (NaN in the other cells).
         """
         q, n, nd = self.height[j], self.position[j], self.desired[j]
-        x = np.where(moving, x, np.nan)  # fmin and fmax leave a cell without one as it is
         np.fmin(q[0], x, out=q[0])
         np.fmax(q[4], x, out=q[4])
         # the interval k with q[k] <= x < q[k+1] (0..3): markers above it move up one
